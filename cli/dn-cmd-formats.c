@@ -1,0 +1,58 @@
+/* docnorm formats: what loaded, and what was refused and why. */
+#include <stdio.h>
+
+#include "dn-cli.h"
+
+static void
+print_list (const char *const *items, const char *prefix)
+{
+  for (const char *const *i = items; i != NULL && *i != NULL; i++)
+    printf ("%s%s%s", i == items ? "" : ",", prefix, *i);
+}
+
+static void
+print_plugins (const DnRegistry *reg, gboolean readers)
+{
+  printf ("%s:\n", readers ? "Readers" : "Writers");
+  for (guint i = 0; i < dn_registry_get_n_plugins (reg); i++) {
+    const char *origin;
+    const DnPluginDesc *d = dn_registry_get_plugin (reg, i, &origin);
+    if ((readers ? (const void *) d->reader : (const void *) d->writer) == NULL)
+      continue;
+    printf ("  %-6s %-8s %s (", d->name, d->version, d->description);
+    print_list (d->extensions, ".");
+    printf (") %s\n", origin);
+  }
+}
+
+int
+dn_cmd_formats (int argc, char **argv)
+{
+  GOptionContext *ctx = g_option_context_new ("— list the readers and writers docnorm can use");
+  g_option_context_set_summary (ctx,
+    "Plugins are loaded from each folder in DOCNORM_PLUGIN_PATH (colon-separated),\n"
+    "then from the installed plugin folder. Plugins that were refused are listed\n"
+    "with the reason.");
+  gboolean parsed = dn_cli_parse (ctx, "formats", &argc, &argv);
+  g_option_context_free (ctx);
+  if (!parsed)
+    return DN_EXIT_USAGE;
+  if (argc > 1) {
+    dn_cli_error ("formats", "takes no arguments");
+    return DN_EXIT_USAGE;
+  }
+  DnRegistry *reg = dn_cli_registry_new ();
+  print_plugins (reg, TRUE);
+  print_plugins (reg, FALSE);
+  guint n = dn_registry_get_n_refused (reg);
+  if (n > 0) {
+    printf ("Refused:\n");
+    for (guint i = 0; i < n; i++) {
+      const char *path, *reason;
+      dn_registry_get_refused (reg, i, &path, &reason);
+      printf ("  %s: %s\n", path, reason);
+    }
+  }
+  dn_registry_free (reg);
+  return DN_EXIT_OK;
+}

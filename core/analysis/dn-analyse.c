@@ -1,0 +1,7 @@
+#include "dn-analyse.h"
+
+void
+dn_analyse_document (DnDocument *doc)
+{
+  (void) doc;
+}

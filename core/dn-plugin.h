@@ -1,0 +1,113 @@
+/* dn-plugin.h — the plugin ABI: what a reader or writer module exports.
+ *
+ * A plugin is one shared module named docnorm-<ident>.so exporting exactly
+ * one symbol, dn_plugin_<ident>_get_desc(), that returns a static
+ * DnPluginDesc. DN_PLUGIN_REGISTER() defines it. The same symbol lets a test
+ * or fuzzer link the plugin statically and hand the descriptor to
+ * dn_registry_add().
+ *
+ * ABI rules: DN_PLUGIN_ABI_VERSION changes only when an existing field
+ * changes meaning; new fields are appended to the structs below and their
+ * presence is checked against struct_size (DN_STRUCT_HAS), so a plugin built
+ * against an older, smaller struct still loads. */
+#pragma once
+#include <gio/gio.h>
+#include <glib.h>
+#include <gmodule.h>
+
+#include "dn-document.h"
+#include "dn-error.h"
+#include "dn-node.h"
+
+G_BEGIN_DECLS
+
+#define DN_PLUGIN_ABI_VERSION 1u
+
+/* TRUE when a struct of declared size @size holds member @field. */
+#define DN_STRUCT_HAS(ptr, size, type, field) \
+  ((ptr) != NULL && (size) >= G_STRUCT_OFFSET (type, field) + sizeof (((type *) 0)->field))
+
+/* Limits every reader must respect; dn_read_options_init() sets the defaults
+ * documented in docs/SECURITY.md. Zero means "no limit" only where noted. */
+typedef struct {
+  guint64 max_input_bytes;      /* whole input file */
+  guint64 max_entries;          /* zip entries */
+  guint64 max_entry_bytes;      /* one uncompressed zip entry */
+  guint64 max_total_bytes;      /* all uncompressed zip entries */
+  guint32 max_ratio;            /* uncompressed / compressed per entry */
+  guint32 max_xml_depth;        /* element nesting */
+  guint32 max_pages;            /* pages read (0: all) */
+  guint32 max_nodes;            /* nodes in the tree */
+} DnLimits;
+
+typedef struct {
+  guint32 struct_size;          /* sizeof (DnReadOptions) of the caller */
+  const char *file_name;        /* base name of the input, may be NULL */
+  const char *password;         /* for encrypted inputs, may be NULL */
+  const char *images_dir;       /* write images here when not NULL */
+  DnLimits limits;
+} DnReadOptions;
+
+typedef struct {
+  guint32 struct_size;          /* sizeof (DnWriteOptions) of the caller */
+  gboolean pretty;              /* human-friendly layout */
+  gboolean with_hints;          /* include layout hints in the record */
+} DnWriteOptions;
+
+/* The number of leading bytes a reader's probe sees (fewer for short input). */
+#define DN_PROBE_BYTES 65536
+
+typedef struct {
+  guint32 struct_size;          /* sizeof (DnReaderVTable) */
+  /* Returns 0 (not mine) to 100 (certainly mine) from the first bytes.
+   * @total is the size of the whole input; @file_name may be NULL. Must not
+   * fail or allocate anything that outlives the call. */
+  int (*probe) (const guint8 *head, gsize head_len, guint64 total, const char *file_name);
+  /* Reads @data into @doc's tree, metadata, page count and warnings.
+   * Returns FALSE with @error set in DN_ERROR on failure; @doc is then
+   * discarded by the caller. */
+  gboolean (*read) (GBytes *data, const DnReadOptions *options, DnDocument *doc,
+                    GError **error);
+} DnReaderVTable;
+
+typedef struct {
+  guint32 struct_size;          /* sizeof (DnWriterVTable) */
+  /* Serialises @doc to @out (not closed). */
+  gboolean (*write) (const DnDocument *doc, const DnWriteOptions *options,
+                     GOutputStream *out, GError **error);
+} DnWriterVTable;
+
+typedef struct {
+  guint32 abi_version;          /* DN_PLUGIN_ABI_VERSION at build time */
+  guint32 struct_size;          /* sizeof (DnPluginDesc): fields are append-only */
+  const char *name;             /* short format name: "pdf", "json" */
+  const char *description;
+  const char *version;
+  const char *const *media_types; /* NULL-terminated */
+  const char *const *extensions;  /* NULL-terminated, no dot */
+  const DnReaderVTable *reader;   /* NULL if not a reader */
+  const DnWriterVTable *writer;   /* NULL if not a writer */
+} DnPluginDesc;
+
+typedef const DnPluginDesc *(*DnPluginGetDescFunc) (void);
+
+#if defined(DN_PLUGIN_STATIC)
+#define DN_PLUGIN_EXPORT
+#else
+#define DN_PLUGIN_EXPORT G_MODULE_EXPORT
+#endif
+
+/* Defines the plugin's one exported symbol, dn_plugin_<ident>_get_desc(). */
+#define DN_PLUGIN_REGISTER(ident, desc)                                \
+  DN_PLUGIN_EXPORT const DnPluginDesc *dn_plugin_##ident##_get_desc (void); \
+  DN_PLUGIN_EXPORT const DnPluginDesc *dn_plugin_##ident##_get_desc (void) \
+  {                                                                    \
+    return &(desc);                                                    \
+  }
+
+/* Sets @options to the defaults (struct_size, limits) with no password,
+ * images directory or file name. */
+void dn_read_options_init (DnReadOptions *options);
+void dn_write_options_init (DnWriteOptions *options);
+
+G_END_DECLS

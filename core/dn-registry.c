@@ -1,0 +1,347 @@
+#include "dn-registry.h"
+
+#include <string.h>
+
+#include "dn-config.h"
+
+typedef struct {
+  const DnPluginDesc *desc;
+  char *origin;
+  GModule *module; /* NULL for static descriptors; kept open for the process */
+} DnPluginEntry;
+
+typedef struct {
+  char *path;
+  char *reason;
+} DnRefusal;
+
+struct _DnRegistry {
+  GArray *plugins; /* DnPluginEntry */
+  GArray *refused; /* DnRefusal */
+};
+
+static void
+entry_clear (gpointer p)
+{
+  DnPluginEntry *e = p;
+  g_free (e->origin);
+  /* Modules stay loaded: descriptors and vtables point into them, and a
+   * document may outlive the registry's use. */
+}
+
+static void
+refusal_clear (gpointer p)
+{
+  DnRefusal *r = p;
+  g_free (r->path);
+  g_free (r->reason);
+}
+
+DnRegistry *
+dn_registry_new (void)
+{
+  DnRegistry *reg = g_new0 (DnRegistry, 1);
+  reg->plugins = g_array_new (FALSE, TRUE, sizeof (DnPluginEntry));
+  g_array_set_clear_func (reg->plugins, entry_clear);
+  reg->refused = g_array_new (FALSE, TRUE, sizeof (DnRefusal));
+  g_array_set_clear_func (reg->refused, refusal_clear);
+  return reg;
+}
+
+void
+dn_registry_free (DnRegistry *reg)
+{
+  if (reg == NULL)
+    return;
+  g_array_free (reg->plugins, TRUE);
+  g_array_free (reg->refused, TRUE);
+  g_free (reg);
+}
+
+static void
+refuse (DnRegistry *reg, const char *path, char *reason)
+{
+  DnRefusal r = { g_strdup (path), reason };
+  g_array_append_val (reg->refused, r);
+}
+
+/* Why @desc cannot be used, or NULL when it can. Newly allocated. */
+static char *
+desc_problem (const DnRegistry *reg, const DnPluginDesc *desc)
+{
+  if (desc == NULL)
+    return g_strdup ("descriptor function returned NULL");
+  if (desc->abi_version != DN_PLUGIN_ABI_VERSION)
+    return g_strdup_printf ("built for plugin ABI %u, this docnorm speaks ABI %u",
+                            desc->abi_version, DN_PLUGIN_ABI_VERSION);
+  if (!DN_STRUCT_HAS (desc, desc->struct_size, DnPluginDesc, writer))
+    return g_strdup_printf ("descriptor too small (%u bytes)", desc->struct_size);
+  if (desc->name == NULL || *desc->name == '\0' || desc->version == NULL)
+    return g_strdup ("descriptor has no name or version");
+  if (desc->reader == NULL && desc->writer == NULL)
+    return g_strdup ("plugin is neither a reader nor a writer");
+  if (desc->reader != NULL &&
+      (!DN_STRUCT_HAS (desc->reader, desc->reader->struct_size, DnReaderVTable, read) ||
+       desc->reader->probe == NULL || desc->reader->read == NULL))
+    return g_strdup ("reader table incomplete");
+  if (desc->writer != NULL &&
+      (!DN_STRUCT_HAS (desc->writer, desc->writer->struct_size, DnWriterVTable, write) ||
+       desc->writer->write == NULL))
+    return g_strdup ("writer table incomplete");
+  for (guint i = 0; i < reg->plugins->len; i++) {
+    const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, i);
+    if (strcmp (e->desc->name, desc->name) == 0)
+      return g_strdup_printf ("shadowed by plugin '%s' from %s", desc->name, e->origin);
+  }
+  return NULL;
+}
+
+static gboolean
+registry_accept (DnRegistry *reg, const DnPluginDesc *desc, const char *origin,
+                 GModule *module, GError **error)
+{
+  char *problem = desc_problem (reg, desc);
+  if (problem != NULL) {
+    g_set_error (error, DN_ERROR, DN_ERROR_PLUGIN, "%s", problem);
+    refuse (reg, origin, problem);
+    return FALSE;
+  }
+  DnPluginEntry e = { desc, g_strdup (origin), module };
+  g_array_append_val (reg->plugins, e);
+  return TRUE;
+}
+
+gboolean
+dn_registry_add (DnRegistry *reg, const DnPluginDesc *desc, const char *origin, GError **error)
+{
+  return registry_accept (reg, desc, origin != NULL ? origin : "(static)", NULL, error);
+}
+
+/* "docnorm-foo_bar.so" → "foo_bar"; NULL if the name does not fit. */
+static char *
+module_ident (const char *base)
+{
+  const char *prefix = "docnorm-";
+  const char *suffix = "." G_MODULE_SUFFIX;
+  gsize blen = strlen (base), plen = strlen (prefix), slen = strlen (suffix);
+  if (blen <= plen + slen || strncmp (base, prefix, plen) != 0 ||
+      strcmp (base + blen - slen, suffix) != 0)
+    return NULL;
+  char *ident = g_strndup (base + plen, blen - plen - slen);
+  for (char *p = ident; *p != '\0'; p++) {
+    if (*p == '-')
+      *p = '_';
+    else if (!g_ascii_isalnum (*p) && *p != '_') {
+      g_free (ident);
+      return NULL;
+    }
+  }
+  return ident;
+}
+
+static gboolean
+load_module (DnRegistry *reg, const char *path, const char *ident)
+{
+  GModule *module = g_module_open (path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
+  if (module == NULL) {
+    refuse (reg, path, g_strdup_printf ("cannot load: %s", g_module_error ()));
+    return FALSE;
+  }
+  char *symbol = g_strdup_printf ("dn_plugin_%s_get_desc", ident);
+  gpointer fn = NULL;
+  if (!g_module_symbol (module, symbol, &fn) || fn == NULL) {
+    refuse (reg, path, g_strdup_printf ("no symbol %s", symbol));
+    g_free (symbol);
+    g_module_close (module);
+    return FALSE;
+  }
+  g_free (symbol);
+  const DnPluginDesc *desc = ((DnPluginGetDescFunc) fn) ();
+  if (!registry_accept (reg, desc, path, module, NULL)) {
+    g_module_close (module);
+    return FALSE;
+  }
+  g_module_make_resident (module);
+  return TRUE;
+}
+
+static gint
+compare_strings (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* Collects docnorm-*.so paths in @dir (and, when @descend, its subfolders). */
+static void
+collect_modules (const char *dir, gboolean descend, GPtrArray *out)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL) {
+    char *path = g_build_filename (dir, name, NULL);
+    char *ident = module_ident (name);
+    if (ident != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR)) {
+      g_ptr_array_add (out, path);
+      path = NULL;
+    } else if (descend && g_file_test (path, G_FILE_TEST_IS_DIR)) {
+      collect_modules (path, FALSE, out);
+    }
+    g_free (ident);
+    g_free (path);
+  }
+  g_dir_close (d);
+}
+
+guint
+dn_registry_load_dir (DnRegistry *reg, const char *dir)
+{
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  collect_modules (dir, TRUE, paths);
+  /* Sorted, so the outcome does not depend on directory order. */
+  g_ptr_array_sort (paths, compare_strings);
+  guint accepted = 0;
+  for (guint i = 0; i < paths->len; i++) {
+    const char *path = paths->pdata[i];
+    char *base = g_path_get_basename (path);
+    char *ident = module_ident (base);
+    if (load_module (reg, path, ident))
+      accepted++;
+    g_free (ident);
+    g_free (base);
+  }
+  g_ptr_array_free (paths, TRUE);
+  return accepted;
+}
+
+const char *
+dn_registry_default_dir (void)
+{
+  static const char *dir;
+  static gsize once;
+  if (g_once_init_enter (&once)) {
+    const char *chosen = DN_PLUGINDIR;
+    char *exe = g_file_read_link ("/proc/self/exe", NULL);
+    gsize rlen = strlen (DN_BUILD_ROOT);
+    if (exe != NULL && strncmp (exe, DN_BUILD_ROOT, rlen) == 0 && exe[rlen] == G_DIR_SEPARATOR)
+      chosen = DN_BUILD_PLUGINDIR;
+    g_free (exe);
+    dir = chosen;
+    g_once_init_leave (&once, 1);
+  }
+  return dir;
+}
+
+void
+dn_registry_load_default (DnRegistry *reg)
+{
+  const char *env = g_getenv ("DOCNORM_PLUGIN_PATH");
+  if (env != NULL) {
+    char **dirs = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
+    for (char **d = dirs; *d != NULL; d++)
+      if (**d != '\0')
+        dn_registry_load_dir (reg, *d);
+    g_strfreev (dirs);
+  }
+  dn_registry_load_dir (reg, dn_registry_default_dir ());
+}
+
+guint dn_registry_get_n_plugins (const DnRegistry *reg) { return reg->plugins->len; }
+
+const DnPluginDesc *
+dn_registry_get_plugin (const DnRegistry *reg, guint index, const char **origin)
+{
+  g_return_val_if_fail (index < reg->plugins->len, NULL);
+  const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, index);
+  if (origin != NULL)
+    *origin = e->origin;
+  return e->desc;
+}
+
+guint dn_registry_get_n_refused (const DnRegistry *reg) { return reg->refused->len; }
+
+void
+dn_registry_get_refused (const DnRegistry *reg, guint index, const char **path, const char **reason)
+{
+  g_return_if_fail (index < reg->refused->len);
+  const DnRefusal *r = &g_array_index (reg->refused, DnRefusal, index);
+  *path = r->path;
+  *reason = r->reason;
+}
+
+static gboolean
+desc_has_extension (const DnPluginDesc *desc, const char *ext)
+{
+  if (ext == NULL || desc->extensions == NULL)
+    return FALSE;
+  for (const char *const *e = desc->extensions; *e != NULL; e++)
+    if (g_ascii_strcasecmp (*e, ext) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static const char *
+file_extension (const char *file_name)
+{
+  if (file_name == NULL)
+    return NULL;
+  const char *slash = strrchr (file_name, '/');
+  const char *base = slash != NULL ? slash + 1 : file_name;
+  const char *dot = strrchr (base, '.');
+  return dot != NULL && dot != base ? dot + 1 : NULL;
+}
+
+const DnPluginDesc *
+dn_registry_find_reader (const DnRegistry *reg, const guint8 *head, gsize head_len,
+                         guint64 total, const char *file_name, int *score_out)
+{
+  const char *ext = file_extension (file_name);
+  const DnPluginDesc *best = NULL;
+  int best_score = 0;
+  gboolean best_ext = FALSE;
+  for (guint i = 0; i < reg->plugins->len; i++) {
+    const DnPluginDesc *d = g_array_index (reg->plugins, DnPluginEntry, i).desc;
+    if (d->reader == NULL)
+      continue;
+    int score = CLAMP (d->reader->probe (head, head_len, total, file_name), 0, 100);
+    if (score == 0)
+      continue;
+    gboolean ext_match = desc_has_extension (d, ext);
+    if (score > best_score || (score == best_score && ext_match && !best_ext)) {
+      best = d;
+      best_score = score;
+      best_ext = ext_match;
+    }
+  }
+  if (score_out != NULL)
+    *score_out = best_score;
+  return best;
+}
+
+static const DnPluginDesc *
+find_by_name (const DnRegistry *reg, const char *name, gboolean writer)
+{
+  for (int pass = 0; pass < 2; pass++) {
+    for (guint i = 0; i < reg->plugins->len; i++) {
+      const DnPluginDesc *d = g_array_index (reg->plugins, DnPluginEntry, i).desc;
+      if ((writer ? (const void *) d->writer : (const void *) d->reader) == NULL)
+        continue;
+      if (pass == 0 ? g_ascii_strcasecmp (d->name, name) == 0 : desc_has_extension (d, name))
+        return d;
+    }
+  }
+  return NULL;
+}
+
+const DnPluginDesc *
+dn_registry_find_reader_by_name (const DnRegistry *reg, const char *name)
+{
+  return find_by_name (reg, name, FALSE);
+}
+
+const DnPluginDesc *
+dn_registry_find_writer (const DnRegistry *reg, const char *name)
+{
+  return find_by_name (reg, name, TRUE);
+}
