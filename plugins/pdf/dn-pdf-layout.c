@@ -65,8 +65,8 @@ typedef struct {
   guint n_chars;
   guint n_bold, n_bold_known;
   SizeHist sizes;
-  double first_word_x1;  /* right edge of the first word (CJK: first char) */
-  gboolean first_word_done;
+  double first_word_x1;  /* right edge of the first unbreakable unit */
+  int first_word_state;  /* FW_* */
   gboolean starts_wide;
   gboolean dead;         /* merged into another fragment */
 } Frag;
@@ -95,6 +95,7 @@ typedef enum {
 typedef struct {
   UnitKind kind;
   int region;            /* flows are split where the region changes */
+  int col_run;           /* >0: a line of a two-column run, read column by column */
   double x0, y0, x1, y1;
   Line line;             /* UNIT_LINE */
   GPtrArray *grid;       /* UNIT_TABLE: rows of GPtrArray of GString * (NULL = empty) */
@@ -134,6 +135,59 @@ frag_height (const Frag *f)
 
 /* ---------- glyphs → fragments ---------- */
 
+/* The first unit a line break could not split: opening brackets, then one
+ * CJK character or a Latin run, then closing punctuation (which may not
+ * start a line). */
+enum {
+  FW_OPEN = 0,  /* only opening brackets so far */
+  FW_LATIN,     /* inside a Latin run */
+  FW_CLOSE,     /* after the core: only closing punctuation joins */
+  FW_DONE,
+};
+
+static gboolean
+is_opening (gunichar c)
+{
+  return g_utf8_strchr ("（(「『【〔〈《“‘[", -1, c) != NULL;
+}
+
+static gboolean
+is_closing (gunichar c)
+{
+  return g_utf8_strchr ("，。、；：！？）)」』】〕〉》”’,.;:!?]%", -1, c) != NULL;
+}
+
+static void
+first_word_step (Frag *f, const DnPdfGlyph *g)
+{
+  gunichar c = g->c;
+  switch (f->first_word_state) {
+  case FW_OPEN:
+    f->first_word_x1 = g->x1;
+    if (is_opening (c))
+      return;
+    f->first_word_state = g_unichar_iswide (c) ? FW_CLOSE : FW_LATIN;
+    return;
+  case FW_LATIN:
+    if (g_unichar_iswide (c) && !is_closing (c)) {
+      f->first_word_state = FW_DONE;
+      return;
+    }
+    f->first_word_x1 = g->x1;
+    if (is_closing (c) && g_unichar_iswide (c))
+      f->first_word_state = FW_CLOSE;
+    return;
+  case FW_CLOSE:
+    if (is_closing (c))
+      f->first_word_x1 = g->x1;
+    else
+      f->first_word_state = FW_DONE;
+    return;
+  default:
+    return;
+  }
+}
+
 static gboolean
 is_space (gunichar c)
 {
@@ -155,7 +209,7 @@ build_fragments (Page *pg)
     if (is_space (g->c)) {
       if (cur != NULL) {
         pending_space = TRUE;
-        cur->first_word_done = TRUE;
+        cur->first_word_state = FW_DONE;
       }
       continue;
     }
@@ -196,11 +250,7 @@ build_fragments (Page *pg)
       cur->n_bold_known++;
       cur->n_bold += g->bold > 0;
     }
-    if (!cur->first_word_done) {
-      cur->first_word_x1 = g->x1;
-      if (g_unichar_iswide (g->c))
-        cur->first_word_done = TRUE;
-    }
+    first_word_step (cur, g);
   }
 }
 
@@ -580,7 +630,10 @@ build_units (Page *pg)
           const Row *rw = &g_array_index (pg->rows, Row, j);
           for (guint i = 0; i < rw->frags->len; i++, k++)
             if (g_array_index (assign, guint, k) == c)
+            {
               add_line_unit (pg, region + (int) c, &g_array_index (rw->frags, guint, i), 1);
+              g_array_index (pg->units, Unit, pg->units->len - 1).col_run = region;
+            }
         }
       }
       pg->next_region++;
@@ -767,6 +820,18 @@ paragraph_break (const Line *a, const Line *b, const RegionBounds *rb, double pa
   return FALSE;
 }
 
+/* The last line of one text column and the first of the next: one
+ * paragraph when the first fills its column and stops mid-sentence. */
+static gboolean
+column_continues (const Line *a, const Line *b, const RegionBounds *rb_a)
+{
+  if (fabs (a->size - b->size) > 0.12 * MAX (a->size, b->size))
+    return FALSE;
+  if (rb_a->right - a->x1 > 2 * a->size)
+    return FALSE;
+  return !dn_pdf_ends_sentence (a->text) && !dn_pdf_starts_with_marker (b->text);
+}
+
 static void
 set_box (DnHints *h, double x0, double y0, double x1, double y1)
 {
@@ -825,6 +890,9 @@ emit_paragraph (Page *pg, DnNode *parent, Unit **lines, guint n, const RegionBou
     h->flags |= DN_HINT_WRAPPED_LINES;
   if (uncertain)
     h->flags |= DN_HINT_UNCERTAIN;
+  const Line *end = &lines[n - 1]->line;
+  if (!all_centred && rb->right - end->x1 <= 2 * end->size)
+    g_ptr_array_add (res->open_blocks, p);
   g_ptr_array_add (res->blocks, p);
   return p;
 }
@@ -886,9 +954,13 @@ emit_units (Page *pg, DnNode *parent, const DnPdfImage *images, DnPdfPageResult 
     if (pending->len > 0) {
       Unit *last = g_ptr_array_index (pending, pending->len - 1);
       const RegionBounds *rb = &bounds[last->region];
-      gboolean brk = u == NULL || u->kind != UNIT_LINE || u->region != last->region ||
-                     last->uncertain || u->uncertain ||
-                     paragraph_break (&last->line, &u->line, rb, pg->page_h);
+      gboolean brk;
+      if (u != NULL && u->kind == UNIT_LINE && last->col_run > 0 && u->col_run == last->col_run &&
+          u->region == last->region + 1)
+        brk = !column_continues (&last->line, &u->line, rb);
+      else
+        brk = u == NULL || u->kind != UNIT_LINE || u->region != last->region || last->uncertain ||
+              u->uncertain || paragraph_break (&last->line, &u->line, rb, pg->page_h);
       if (brk) {
         emit_paragraph (pg, parent, (Unit **) pending->pdata, pending->len, rb, res);
         g_ptr_array_set_size (pending, 0);
@@ -920,6 +992,7 @@ dn_pdf_layout_page (const DnPdfGlyph *glyphs, gsize n_glyphs, const DnPdfImage *
   memset (result, 0, sizeof *result);
   result->blocks = g_ptr_array_new ();
   result->figures = g_ptr_array_new ();
+  result->open_blocks = g_ptr_array_new ();
   g_ptr_array_set_size (result->figures, (gint) n_images);
 
   Page pg = { 0 };
@@ -964,5 +1037,7 @@ dn_pdf_page_result_clear (DnPdfPageResult *result)
     g_ptr_array_free (result->blocks, TRUE);
   if (result->figures != NULL)
     g_ptr_array_free (result->figures, TRUE);
+  if (result->open_blocks != NULL)
+    g_ptr_array_free (result->open_blocks, TRUE);
   memset (result, 0, sizeof *result);
 }

@@ -28,6 +28,7 @@ typedef struct {
 typedef struct {
   GPtrArray *blocks;     /* DnNode * of the top-level blocks appended */
   GPtrArray *figures;    /* DnNode * per input image, same order as @images */
+  GPtrArray *open_blocks; /* paragraphs whose last line fills the column */
   guint n_tables;
   guint n_nodes;         /* nodes created */
 } DnPdfPageResult;

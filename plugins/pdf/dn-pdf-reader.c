@@ -13,8 +13,14 @@
  * poppler never prints: its diagnostics arrive through GLib logging in the
  * "Poppler" domain, which is captured for the read and turned into warnings. */
 #include <cairo.h>
+#include <errno.h>
 #include <poppler.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+#include <glib/gstdio.h>
 
 #include "docnorm.h"
 #include "dn-pdf-layout.h"
@@ -225,6 +231,7 @@ apply_outline (GArray *entries, GPtrArray *blocks, int page)
 typedef struct {
   DnNode *head[PDF_EDGE];
   DnNode *tail[PDF_EDGE];
+  gboolean tail_open[PDF_EDGE]; /* last line fills the column */
   guint n_head, n_tail;
   double height;
 } PageEdges;
@@ -340,11 +347,13 @@ mark_furniture (GArray *edges, guint n_pages)
 }
 
 static DnNode *
-last_body (PageEdges *pe)
+last_body (PageEdges *pe, gboolean *open)
 {
   for (guint i = pe->n_tail; i > 0; i--)
-    if (dn_node_get_node_type (pe->tail[i - 1]) != DN_NODE_FURNITURE)
+    if (dn_node_get_node_type (pe->tail[i - 1]) != DN_NODE_FURNITURE) {
+      *open = pe->tail_open[i - 1];
       return pe->tail[i - 1];
+    }
   return NULL;
 }
 
@@ -357,15 +366,17 @@ first_body (PageEdges *pe)
   return NULL;
 }
 
-/* A paragraph that ends a page without closing punctuation, followed by a
- * page that opens with an unmarked paragraph, runs on. */
+/* A paragraph that ends a page with a full line and without closing
+ * punctuation, followed by a page that opens with an unmarked paragraph,
+ * runs on. */
 static void
 mark_continuations (GArray *edges)
 {
   for (guint p = 0; p + 1 < edges->len; p++) {
-    DnNode *last = last_body (&g_array_index (edges, PageEdges, p));
+    gboolean open = FALSE;
+    DnNode *last = last_body (&g_array_index (edges, PageEdges, p), &open);
     DnNode *next = first_body (&g_array_index (edges, PageEdges, p + 1));
-    if (last == NULL || next == NULL || dn_node_get_node_type (last) != DN_NODE_PARAGRAPH ||
+    if (last == NULL || !open || next == NULL || dn_node_get_node_type (last) != DN_NODE_PARAGRAPH ||
         dn_node_get_node_type (next) != DN_NODE_PARAGRAPH)
       continue;
     if (dn_pdf_ends_sentence (dn_node_get_text (last)) || dn_pdf_starts_with_marker (dn_node_get_text (next)))
@@ -478,6 +489,59 @@ write_images (PopplerPage *page, int page_no, GArray *images, GPtrArray *figures
   }
 }
 
+/* An unnamed file holding @data, read from the start; -1 on failure. */
+static int
+bytes_to_fd (GBytes *data)
+{
+  int fd = -1;
+#ifdef __linux__
+  fd = memfd_create ("docnorm-pdf", MFD_CLOEXEC);
+#endif
+  if (fd < 0) {
+    char *path = NULL;
+    fd = g_file_open_tmp ("docnorm-pdf-XXXXXX", &path, NULL);
+    if (path != NULL)
+      g_unlink (path);
+    g_free (path);
+    if (fd < 0)
+      return -1;
+  }
+  gsize len;
+  const guint8 *p = g_bytes_get_data (data, &len);
+  while (len > 0) {
+    ssize_t n = write (fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      close (fd);
+      return -1;
+    }
+    p += n;
+    len -= (gsize) n;
+  }
+  if (lseek (fd, 0, SEEK_SET) != 0) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* poppler-glib 22.x crashes in poppler_document_new_from_bytes() and
+ * _from_data() when a password is given and wrong (its retry copies the
+ * memory stream badly); the file-descriptor path fails cleanly instead.
+ * So the bytes are opened without a password first, and only an encrypted
+ * file is reopened with one, from an unnamed in-memory file. */
+static PopplerDocument *
+open_with_password (GBytes *data, const char *password, GError **perr)
+{
+  int fd = bytes_to_fd (data);
+  if (fd < 0) {
+    g_set_error (perr, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE, "cannot stage the encrypted PDF");
+    return NULL;
+  }
+  return poppler_document_new_from_fd (fd, password, perr);
+}
+
 static gboolean
 open_document (GBytes *data, const DnReadOptions *options, DnDocument *doc, PopplerDocument **out,
                GError **error)
@@ -490,8 +554,10 @@ open_document (GBytes *data, const DnReadOptions *options, DnDocument *doc, Popp
       g_set_error (error, DN_ERROR, DN_ERROR_ENCRYPTED, "encrypted PDF (use --password)");
       return FALSE;
     }
-    pd = poppler_document_new_from_bytes (data, options->password, &perr);
-    if (pd == NULL && g_error_matches (perr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
+    pd = open_with_password (data, options->password, &perr);
+    if (pd == NULL && !g_error_matches (perr, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE)) {
+      /* The file opened as encrypted a moment ago: any failure now is the
+       * password (poppler reports some as "damaged"). */
       g_clear_error (&perr);
       g_set_error (error, DN_ERROR, DN_ERROR_ENCRYPTED, "encrypted PDF: wrong password");
       return FALSE;
@@ -588,8 +654,12 @@ pdf_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **
     for (guint b = 0; b < res.blocks->len && pe.n_head < PDF_EDGE; b++)
       pe.head[pe.n_head++] = g_ptr_array_index (res.blocks, b);
     guint from = res.blocks->len > PDF_EDGE ? res.blocks->len - PDF_EDGE : 0;
-    for (guint b = from; b < res.blocks->len; b++)
-      pe.tail[pe.n_tail++] = g_ptr_array_index (res.blocks, b);
+    for (guint b = from; b < res.blocks->len; b++) {
+      DnNode *n = g_ptr_array_index (res.blocks, b);
+      guint idx;
+      pe.tail_open[pe.n_tail] = g_ptr_array_find (res.open_blocks, n, &idx);
+      pe.tail[pe.n_tail++] = n;
+    }
     g_array_append_val (edges, pe);
     apply_outline (outline, res.blocks, p + 1);
 
