@@ -71,7 +71,7 @@ def tw_counting(n):
 
 def legal_traditional(n):
     """ideographLegalTraditional (壹 貳 參 …), 1..10 as Word prints them."""
-    return "壹貳參肆伍陸柒捌玖拾"[n - 1] if 1 <= n <= 10 else str(n)
+    return "壹貳參肆伍陸柒捌玖"[n - 1] if 1 <= n <= 9 else "壹拾" if n == 10 else str(n)
 
 
 def parse_marker(line):

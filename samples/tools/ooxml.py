@@ -29,7 +29,8 @@ NS_DECL = (
     'xmlns:v="urn:schemas-microsoft-com:vml" '
     'xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" '
     'mc:Ignorable="w14"'
-)
+) % (W, R)
+NS_DECL_STRICT = NS_DECL.replace(W, W_STRICT).replace(R, R_STRICT)
 
 FIXED_DATE = (2025, 1, 1, 0, 0, 0)
 
