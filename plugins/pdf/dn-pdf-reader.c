@@ -200,26 +200,38 @@ outline_matches (const char *title, const char *block)
   return lt < lb ? g_str_has_prefix (block, title) : g_str_has_prefix (title, block);
 }
 
-/* Gives the blocks of page @page that match outline entries their level. */
+/* Gives the blocks of page @page that match outline entries their level:
+ * exact matches first, then near ones (a heading wrapped or numbered a
+ * little differently), never a table-of-contents line (tab, page number). */
 static void
 apply_outline (GArray *entries, GPtrArray *blocks, int page)
 {
-  for (guint i = 0; i < entries->len; i++) {
-    OutlineEntry *e = &g_array_index (entries, OutlineEntry, i);
-    if (e->used || (e->page != 0 && e->page != page && e->page + 1 != page))
-      continue;
-    for (guint b = 0; b < blocks->len; b++) {
-      DnNode *n = g_ptr_array_index (blocks, b);
-      DnNodeType t = dn_node_get_node_type (n);
-      if ((t != DN_NODE_PARAGRAPH && t != DN_NODE_HEADING) || dn_node_get_text (n) == NULL)
+  if (entries->len == 0)
+    return;
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  for (guint b = 0; b < blocks->len; b++) {
+    DnNode *n = g_ptr_array_index (blocks, b);
+    DnNodeType t = dn_node_get_node_type (n);
+    const char *text = dn_node_get_text (n);
+    gboolean ok = (t == DN_NODE_PARAGRAPH || t == DN_NODE_HEADING) && text != NULL &&
+                  strchr (text, '\t') == NULL && dn_node_get_hints (n)->outline_level == 0;
+    g_ptr_array_add (keys, ok ? squash (text) : NULL);
+  }
+  for (int exact = 1; exact >= 0; exact--) {
+    for (guint i = 0; i < entries->len; i++) {
+      OutlineEntry *e = &g_array_index (entries, OutlineEntry, i);
+      if (e->used || (e->page != 0 && e->page != page && e->page + 1 != page))
         continue;
-      if (dn_node_get_hints (n)->outline_level > 0)
-        continue;
-      g_autofree char *key = squash (dn_node_get_text (n));
-      if (outline_matches (e->key, key)) {
+      for (guint b = 0; b < blocks->len; b++) {
+        char *key = g_ptr_array_index (keys, b);
+        if (key == NULL || !(exact ? strcmp (e->key, key) == 0 : outline_matches (e->key, key)))
+          continue;
+        DnNode *n = g_ptr_array_index (blocks, b);
         dn_node_set_node_type (n, DN_NODE_HEADING);
         dn_node_hints (n)->outline_level = e->level;
         e->used = TRUE;
+        g_free (key);
+        g_ptr_array_index (keys, b) = NULL;
         break;
       }
     }
