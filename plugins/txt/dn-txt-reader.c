@@ -210,10 +210,10 @@ decode (const guint8 *p, gsize len, DnDocument *doc, GError **error)
       enc = ENC_BIG5;
     } else {
       replaced = count_invalid_utf8 ((const char *) p, len);
-      /* A few bad bytes in a UTF-8 file are repaired and reported; a file
-       * that is mostly undecodable is refused rather than turned into
-       * replacement characters. */
-      if (replaced * 100 > len / 16 + 1) {
+      /* A few bad bytes in a UTF-8 file are repaired and reported; more
+       * than one bad sequence per 100 bytes means it is not UTF-8 at all,
+       * and is refused rather than turned into replacement characters. */
+      if (replaced * 100 > len) {
         g_set_error (error, DN_ERROR, DN_ERROR_ENCODING,
                      "not valid UTF-8, UTF-16 or Big5 text (%" G_GSIZE_FORMAT " invalid byte sequences)",
                      replaced);
