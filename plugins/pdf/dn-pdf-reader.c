@@ -243,7 +243,8 @@ apply_outline (GArray *entries, GPtrArray *blocks, int page)
 typedef struct {
   DnNode *head[PDF_EDGE];
   DnNode *tail[PDF_EDGE];
-  gboolean tail_open[PDF_EDGE]; /* last line fills the column */
+  DnPdfBlockFit head_fit[PDF_EDGE];
+  DnPdfBlockFit tail_fit[PDF_EDGE];
   guint n_head, n_tail;
   double height;
 } PageEdges;
@@ -359,36 +360,38 @@ mark_furniture (GArray *edges, guint n_pages)
 }
 
 static DnNode *
-last_body (PageEdges *pe, gboolean *open)
+last_body (PageEdges *pe, double *room)
 {
   for (guint i = pe->n_tail; i > 0; i--)
     if (dn_node_get_node_type (pe->tail[i - 1]) != DN_NODE_FURNITURE) {
-      *open = pe->tail_open[i - 1];
+      *room = pe->tail_fit[i - 1].room;
       return pe->tail[i - 1];
     }
   return NULL;
 }
 
 static DnNode *
-first_body (PageEdges *pe)
+first_body (PageEdges *pe, double *need)
 {
   for (guint i = 0; i < pe->n_head; i++)
-    if (dn_node_get_node_type (pe->head[i]) != DN_NODE_FURNITURE)
+    if (dn_node_get_node_type (pe->head[i]) != DN_NODE_FURNITURE) {
+      *need = pe->head_fit[i].need;
       return pe->head[i];
+    }
   return NULL;
 }
 
-/* A paragraph that ends a page with a full line and without closing
- * punctuation, followed by a page that opens with an unmarked paragraph,
- * runs on. */
+/* A paragraph that ends a page without closing punctuation, with too
+ * little room left on its last line for the next page's first word, runs
+ * on when that page opens with an unmarked paragraph. */
 static void
 mark_continuations (GArray *edges)
 {
   for (guint p = 0; p + 1 < edges->len; p++) {
-    gboolean open = FALSE;
-    DnNode *last = last_body (&g_array_index (edges, PageEdges, p), &open);
-    DnNode *next = first_body (&g_array_index (edges, PageEdges, p + 1));
-    if (last == NULL || !open || next == NULL || dn_node_get_node_type (last) != DN_NODE_PARAGRAPH ||
+    double room = 0, need = 0;
+    DnNode *last = last_body (&g_array_index (edges, PageEdges, p), &room);
+    DnNode *next = first_body (&g_array_index (edges, PageEdges, p + 1), &need);
+    if (last == NULL || next == NULL || room > need || next == NULL || dn_node_get_node_type (last) != DN_NODE_PARAGRAPH ||
         dn_node_get_node_type (next) != DN_NODE_PARAGRAPH)
       continue;
     if (dn_pdf_ends_sentence (dn_node_get_text (last)) || dn_pdf_starts_with_marker (dn_node_get_text (next)))
@@ -706,14 +709,14 @@ pdf_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **
     }
     if (options->images_dir != NULL)
       write_images (page, p + 1, images, res.figures, options->images_dir, doc);
-    for (guint b = 0; b < res.blocks->len && pe.n_head < PDF_EDGE; b++)
+    for (guint b = 0; b < res.blocks->len && pe.n_head < PDF_EDGE; b++) {
+      pe.head_fit[pe.n_head] = g_array_index (res.fits, DnPdfBlockFit, b);
       pe.head[pe.n_head++] = g_ptr_array_index (res.blocks, b);
+    }
     guint from = res.blocks->len > PDF_EDGE ? res.blocks->len - PDF_EDGE : 0;
     for (guint b = from; b < res.blocks->len; b++) {
-      DnNode *n = g_ptr_array_index (res.blocks, b);
-      guint idx;
-      pe.tail_open[pe.n_tail] = g_ptr_array_find (res.open_blocks, n, &idx);
-      pe.tail[pe.n_tail++] = n;
+      pe.tail_fit[pe.n_tail] = g_array_index (res.fits, DnPdfBlockFit, b);
+      pe.tail[pe.n_tail++] = g_ptr_array_index (res.blocks, b);
     }
     g_array_append_val (edges, pe);
     apply_outline (outline, res.blocks, p + 1);
