@@ -291,23 +291,6 @@ furniture_key (const char *text, Zone zone)
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-is_page_number (const char *text)
-{
-  static GRegex *re;
-  static gsize once;
-  if (g_once_init_enter (&once)) {
-    re = g_regex_new ("^\\s*(?:[-–—~‧·]?\\s*\\d{1,4}\\s*[-–—~‧·]?"
-                      "|第\\s*\\d{1,4}\\s*頁(?:\\s*[,，/、]?\\s*共\\s*\\d{1,4}\\s*頁)?"
-                      "|(?:[Pp]age|頁次?)\\s*[:：]?\\s*\\d{1,4}(?:\\s*(?:of|/)\\s*\\d{1,4})?"
-                      "|\\d{1,4}\\s*/\\s*\\d{1,4}"
-                      "|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})\\s*$",
-                      G_REGEX_OPTIMIZE, 0, NULL);
-    g_once_init_leave (&once, 1);
-  }
-  return g_regex_match (re, text, 0, NULL);
-}
-
 static void
 mark_furniture (GArray *edges, guint n_pages)
 {
@@ -349,7 +332,7 @@ mark_furniture (GArray *edges, guint n_pages)
         const char *text = dn_node_get_text (node);
         g_autofree char *key = furniture_key (text, z);
         guint c = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
-        gboolean number = is_page_number (text);
+        gboolean number = dn_pdf_is_page_number (text);
         if (c >= need || (number && (c >= 2 || n_pages == 1))) {
           dn_node_set_node_type (node, DN_NODE_FURNITURE);
           dn_node_set_attr (node, DN_ATTR_ROLE, number ? "page_number" : z == ZONE_TOP ? "header" : "footer");
