@@ -11,7 +11,25 @@
  * blocks their heading level.
  *
  * poppler never prints: its diagnostics arrive through GLib logging in the
- * "Poppler" domain, which is captured for the read and turned into warnings. */
+ * "Poppler" domain, which is captured for the read and turned into warnings
+ * (the handler is process-wide while a read runs: one read at a time per
+ * process, as the batch runner's one child per file gives).
+ *
+ * What analysis gets, per block (all with hints page and bbox):
+ * - paragraph: the lines of one paragraph joined by '\n' with no space
+ *   beside it (DN_HINT_WRAPPED_LINES when more than one); a new paragraph
+ *   starts where the font size or an all-bold line changes, the vertical
+ *   gap grows, or the previous line left room for this line's first word;
+ *   DN_HINT_CONTINUES when it runs on past its page (see
+ *   mark_continuations); font_size, bold, align, indent; cells of a grid
+ *   too small to trust are kept as one paragraph per row, joined by tabs,
+ *   with DN_HINT_UNCERTAIN and a TABLE_UNCERTAIN warning;
+ * - heading: a paragraph matching an outline entry, outline_level set;
+ * - table / table_row / table_cell: aligned columns, first row
+ *   DN_HINT_HEADER_ROW, wrapped cell lines joined by '\n';
+ * - figure: an image placement; attrs image (with --images), media_type,
+ *   width, height; captions stay paragraphs next to it;
+ * - furniture: attr role header / footer / page_number. */
 #include <cairo.h>
 #include <errno.h>
 #include <poppler.h>
