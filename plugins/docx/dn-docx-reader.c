@@ -29,6 +29,39 @@
 #define MAX_LEVELS 9
 #define MAX_STYLE_CHAIN 32
 
+/* Adobe Symbol font positions 0x20–0xFF in Unicode (0 = keep as written).
+ * Word stores Symbol characters as U+F020–U+F0FF; pandoc and LibreOffice map
+ * them the same way. */
+static gunichar
+symbol_to_unicode (guint code)
+{
+  static const char upper[] = "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖ";
+  static const char lower[] = "αβχδεφγηιϕκλμνοπθρστυϖωξψζ";
+  static const struct { guint8 code; gunichar u; } other[] = {
+    { 0x22, 0x2200 }, { 0x24, 0x2203 }, { 0x27, 0x220B }, { 0x2A, 0x2217 }, { 0x2D, 0x2212 },
+    { 0x40, 0x2245 }, { 0x5C, 0x2234 }, { 0x5E, 0x22A5 }, { 0x7E, 0x223C }, { 0xA2, 0x2032 },
+    { 0xA3, 0x2264 }, { 0xA5, 0x221E }, { 0xA7, 0x2663 }, { 0xA8, 0x2666 }, { 0xA9, 0x2665 },
+    { 0xAA, 0x2660 }, { 0xAB, 0x2194 }, { 0xAC, 0x2190 }, { 0xAD, 0x2191 }, { 0xAE, 0x2192 },
+    { 0xAF, 0x2193 }, { 0xB0, 0x00B0 }, { 0xB1, 0x00B1 }, { 0xB2, 0x2033 }, { 0xB3, 0x2265 },
+    { 0xB4, 0x00D7 }, { 0xB5, 0x221D }, { 0xB6, 0x2202 }, { 0xB7, 0x2022 }, { 0xB8, 0x00F7 },
+    { 0xB9, 0x2260 }, { 0xBA, 0x2261 }, { 0xBB, 0x2248 }, { 0xBC, 0x2026 }, { 0xC0, 0x2135 },
+    { 0xC6, 0x2205 }, { 0xC7, 0x2229 }, { 0xC8, 0x222A }, { 0xC9, 0x2283 }, { 0xCC, 0x2282 },
+    { 0xCE, 0x2208 }, { 0xCF, 0x2209 }, { 0xD1, 0x2207 }, { 0xD5, 0x220F }, { 0xD6, 0x221A },
+    { 0xD7, 0x22C5 }, { 0xD8, 0x00AC }, { 0xD9, 0x2227 }, { 0xDA, 0x2228 }, { 0xDE, 0x21D2 },
+    { 0xE0, 0x25CA }, { 0xE5, 0x2211 }, { 0xF2, 0x222B },
+  };
+  if (code >= 'A' && code <= 'Z')
+    return g_utf8_get_char (g_utf8_offset_to_pointer (upper, code - 'A'));
+  if (code >= 'a' && code <= 'z')
+    return g_utf8_get_char (g_utf8_offset_to_pointer (lower, code - 'a'));
+  for (guint i = 0; i < G_N_ELEMENTS (other); i++)
+    if (other[i].code == code)
+      return other[i].u;
+  if (code >= 0x20 && code < 0x7F)
+    return code;
+  return 0;
+}
+
 /* ---------- styles ---------- */
 
 typedef struct {
@@ -439,6 +472,21 @@ parse_lvl (xmlNode *n, NumLvl *l)
     l->is_lgl = on_off (c);
   if ((c = wchild (n, "lvlRestart")) != NULL)
     l->restart = wattr_int (c, "val", -1);
+  /* A bullet drawn in the Symbol font (U+F0B7 → •). */
+  xmlNode *fonts = wchild (wchild (n, "rPr"), "rFonts");
+  char *font = fonts != NULL ? wattr (fonts, "ascii") : NULL;
+  if (font != NULL && g_ascii_strcasecmp (font, "Symbol") == 0 && l->text != NULL &&
+      g_utf8_strlen (l->text, -1) == 1) {
+    gunichar u = g_utf8_get_char (l->text);
+    gunichar m = u >= 0xF020 && u <= 0xF0FF ? symbol_to_unicode (u - 0xF000) : 0;
+    if (m != 0) {
+      char buf[8] = { 0 };
+      g_unichar_to_utf8 (m, buf);
+      g_free (l->text);
+      l->text = g_strdup (buf);
+    }
+  }
+  g_free (font);
   /* mc:AlternateContent around numFmt (Word 2010 custom formats) */
   if (l->fmt == NULL)
     for (c = n->children; c != NULL; c = c->next)
@@ -1129,19 +1177,21 @@ run_content (Ctx *ctx, Para *pb, xmlNode *first, const RunProps *run_props, cons
     } else if (strcmp (name, "noBreakHyphen") == 0) {
       para_append (ctx, pb, "\u2011", -1, marks, href);
     } else if (strcmp (name, "softHyphen") == 0) {
-      /* shown only at a line end: no character in the flow */
+      para_append (ctx, pb, "\u00AD", -1, marks, href);  /* invisible unless at a line end; kept */
     } else if (strcmp (name, "sym") == 0) {
       char *ch = wattr (c, "char");
       if (ch != NULL) {
         gunichar u = (gunichar) g_ascii_strtoull (ch, NULL, 16);
-        /* Symbol fonts often store F0xx; keep the code point as written
-         * unless it is the plain ASCII range shifted up. */
-        if (u >= 0xF020 && u <= 0xF07E) {
-          char *font = wattr (c, "font");
-          if (font != NULL && g_ascii_strcasecmp (font, "Symbol") != 0 && g_str_has_prefix (font, "Wingdings") == FALSE)
-            u -= 0xF000;
-          g_free (font);
+        /* Symbol-font characters get their Unicode meaning; other symbol
+         * fonts (Wingdings) have no agreed mapping and stay as written. */
+        char *font = wattr (c, "font");
+        if (font != NULL && g_ascii_strcasecmp (font, "Symbol") == 0) {
+          guint code = u >= 0xF000 && u <= 0xF0FF ? u - 0xF000 : u;
+          gunichar m = code <= 0xFF ? symbol_to_unicode (code) : 0;
+          if (m != 0)
+            u = m;
         }
+        g_free (font);
         if (g_unichar_validate (u) && u != 0) {
           char buf[8];
           int l = g_unichar_to_utf8 (u, buf);

@@ -304,7 +304,6 @@ def f_body(out):
             + para(run("co") + "<w:r><w:softHyphen/></w:r>" + run("operate e") + "<w:r><w:noBreakHyphen/></w:r>"
                    + run("mail") + '<w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>'
                    + '<w:r><w:sym w:font="Symbol" w:char="F061"/></w:r>')
-            + para(run("可見") + '<w:r><w:rPr><w:vanish/></w:rPr><w:t>隱藏</w:t></w:r>')
             + para('<w:r><w:br w:type="page"/></w:r>' + run("新頁"))
             + para(run("置中"), extra_ppr='<w:jc w:val="center"/><w:outlineLvl w:val="9"/>'))
     pkg.add_part("docProps/core.xml",
@@ -319,6 +318,15 @@ def f_body(out):
     pkg.add_rel("", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
                 "docProps/app.xml")
     finish(pkg, body, os.path.join(out, "feature-body.docx"), sect=sect)
+
+
+def f_hidden(out):
+    # Hidden text (w:vanish) is not shown or printed by Word, nor exported to
+    # PDF by LibreOffice; the reader drops it. pandoc keeps it, so this file
+    # is outside the pandoc fidelity comparison.
+    pkg = basic()
+    body = para(run("可見") + '<w:r><w:rPr><w:vanish/></w:rPr><w:t>隱藏的說明</w:t></w:r>' + run("文字"))
+    finish(pkg, body, os.path.join(out, "feature-hidden.docx"))
 
 
 # ---------- hostile packages ----------
@@ -401,7 +409,7 @@ def make_bad(out):
 
 def make_features(out):
     for f in (f_tables, f_notes, f_tracked, f_comments, f_textbox, f_toc, f_hyperlinks, f_images, f_strict,
-              f_mainpart, f_numbering, f_body):
+              f_mainpart, f_numbering, f_body, f_hidden):
         f(out)
     make_bad(out)
     print("feature samples and bad/ packages written")
