@@ -601,7 +601,6 @@ number_paragraph (Ctx *ctx, int num_id, int ilvl, const char **fmt_out)
     if (restart_after > 0 && ilvl < restart_after)
       a->used[k] = FALSE;
   }
-  /* Overrides of levels below take effect again once the level restarts. */
   *fmt_out = lv->fmt != NULL ? lv->fmt : "decimal";
   if (lv->text == NULL)
     return g_strdup ("");
