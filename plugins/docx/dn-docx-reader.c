@@ -1151,6 +1151,13 @@ run_content (Ctx *ctx, Para *pb, xmlNode *first, const RunProps *run_props, cons
         run_content (ctx, pb, b->children, &rp, href);  /* w:drawing, w:pict, w:t */
       continue;
     }
+    if (w && strcmp (name, "ruby") == 0) {
+      /* Phonetic guides: the base text is the text; the guide (w:rt) is not. */
+      xmlNode *base = wchild (c, "rubyBase");
+      if (base != NULL)
+        read_inline (ctx, pb, base, href);
+      continue;
+    }
     if (!w || hidden || !fields_show_text (ctx))
       continue;
     if (strcmp (name, "t") == 0) {

@@ -305,6 +305,8 @@ def f_body(out):
                    + run("mail") + '<w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>'
                    + '<w:r><w:sym w:font="Symbol" w:char="F061"/></w:r>')
             + para('<w:r><w:br w:type="page"/></w:r>' + run("新頁"))
+            + para('<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val="center"/></w:rubyPr><w:rt><w:r><w:t>ㄊㄞˊ</w:t></w:r>'
+                   '</w:rt><w:rubyBase><w:r><w:t>臺</w:t></w:r></w:rubyBase></w:ruby></w:r>' + run("灣"))
             + para(run("置中"), extra_ppr='<w:jc w:val="center"/><w:outlineLvl w:val="9"/>'))
     pkg.add_part("docProps/core.xml",
                  ooxml.core_xml(title="功能範例", subject="DOCX 讀取", creator="王小明", keywords="APEC; 數位",

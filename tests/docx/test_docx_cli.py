@@ -73,6 +73,7 @@ check("欄一\t欄二\n第二行" in paras, "tab and line break kept")
 check("書籤TehXY" in paras, "bookmarks, proofing marks and rendered page breaks leave no trace")
 check("co\u00adoperate e\u2011mail\uf0e0\u03b1" in paras, "soft hyphen (U+00AD), non-breaking hyphen, w:sym (Wingdings kept, Symbol α mapped)")
 check("新頁" in paras, "page break leaves the text")
+check("臺灣" in paras, "ruby: base text kept, phonetic guide dropped")
 check(paras.get("置中", {}).get("hints", {}).get("align") in ("center",), "alignment hint")
 furn = nodes(rec, "furniture")
 check([f.get("role") for f in furn] == ["header", "page_number"], "header and footer furniture: %r"
