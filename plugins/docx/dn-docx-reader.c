@@ -27,7 +27,8 @@
 #define IS_W(n, name) dn_xml_is ((n), NS_W, NS_W_S, (name))
 #define IS_MC(n, name) dn_xml_is ((n), NS_MC, NULL, (name))
 #define MAX_LEVELS 9
-#define MAX_STYLE_CHAIN 32
+#define MAX_STYLE_CHAIN 64
+#define MAX_COUNTER 1000000000
 
 /* Adobe Symbol font positions 0x20–0xFF in Unicode (0 = keep as written).
  * Word stores Symbol characters as U+F020–U+F0FF; pandoc and LibreOffice map
@@ -126,7 +127,7 @@ typedef struct {
   DnOoxmlZip *zip;
   char *main_part;
   const char *cur_part;       /* part whose relationships apply now */
-  GPtrArray *cur_rels;
+  DnOoxmlRels *cur_rels;
   GHashTable *styles;         /* id → Style* */
   RunProps defaults;
   char *default_pstyle;
@@ -412,8 +413,19 @@ load_styles (Ctx *ctx, const char *part)
 
 /* The style with inherited values filled in from its basedOn chain.
  * Borrowed; NULL when unknown. */
+static Style *style_get_depth (Ctx *ctx, const char *id, guint depth);
+
 static Style *
 style_get (Ctx *ctx, const char *id)
+{
+  return style_get_depth (ctx, id, 0);
+}
+
+/* Resolution recurses along basedOn; chains longer than MAX_STYLE_CHAIN
+ * (never seen in real files) stop inheriting, so a hostile chain of
+ * 100 000 styles cannot exhaust the stack. */
+static Style *
+style_get_depth (Ctx *ctx, const char *id, guint depth)
 {
   if (id == NULL)
     return NULL;
@@ -425,7 +437,10 @@ style_get (Ctx *ctx, const char *id)
     return s;
   }
   s->resolving = TRUE;
-  Style *p = s->based_on != NULL ? style_get (ctx, s->based_on) : NULL;
+  if (s->based_on != NULL && depth >= MAX_STYLE_CHAIN)
+    dn_document_add_warning (ctx->doc, "DOCX_STYLE_LOOP", 0,
+                             "style basedOn chain deeper than %d levels; inheritance cut", MAX_STYLE_CHAIN);
+  Style *p = s->based_on != NULL && depth < MAX_STYLE_CHAIN ? style_get_depth (ctx, s->based_on, depth + 1) : NULL;
   if (p != NULL && p != s) {
     if (s->outline < 0)
       s->outline = p->outline;
@@ -464,8 +479,9 @@ parse_lvl (xmlNode *n, NumLvl *l)
   l->start = 1;
   l->restart = -1;
   xmlNode *c;
+  /* Bounded so that counting on from a hostile start cannot overflow. */
   if ((c = wchild (n, "start")) != NULL)
-    l->start = wattr_int (c, "val", 1);
+    l->start = CLAMP (wattr_int (c, "val", 1), 0, MAX_COUNTER);
   if ((c = wchild (n, "numFmt")) != NULL)
     l->fmt = wattr (c, "val");
   if ((c = wchild (n, "lvlText")) != NULL)
@@ -553,7 +569,7 @@ load_numbering (Ctx *ctx, const char *part)
           continue;
         xmlNode *so = wchild (o, "startOverride"), *l = wchild (o, "lvl");
         if (so != NULL)
-          num->start_override[il] = wattr_int (so, "val", 1);
+          num->start_override[il] = CLAMP (wattr_int (so, "val", 1), 0, MAX_COUNTER);
         if (l != NULL)
           parse_lvl (l, &num->lvl[il]);
       }
@@ -592,7 +608,7 @@ number_paragraph (Ctx *ctx, int num_id, int ilvl, const char **fmt_out)
   } else if (!a->used[ilvl]) {
     a->counter[ilvl] = lv->start;
     a->used[ilvl] = TRUE;
-  } else {
+  } else if (a->counter[ilvl] < MAX_COUNTER) {
     a->counter[ilvl]++;
   }
   for (int k = ilvl + 1; k < MAX_LEVELS; k++) {
@@ -862,7 +878,7 @@ attr_int64 (const xmlNode *n, const char *name)
   xmlChar *v = xmlGetNoNsProp (n, (const xmlChar *) name);
   gint64 out = v != NULL ? g_ascii_strtoll ((const char *) v, NULL, 10) : 0;
   xmlFree (v);
-  return out;
+  return CLAMP (out, 0, G_GINT64_CONSTANT (1000000000000000));  /* EMU; hostile values stay finite */
 }
 
 static char *
@@ -1461,7 +1477,7 @@ read_table (Ctx *ctx, DnNode *parent, xmlNode *tbl)
     if (trpr != NULL) {
       xmlNode *gb = wchild (trpr, "gridBefore");
       if (gb != NULL)
-        col = MAX (0, wattr_int (gb, "val", 0));
+        col = CLAMP (wattr_int (gb, "val", 0), 0, 1000);
       xmlNode *th = wchild (trpr, "tblHeader");
       row.header = th != NULL && on_off (th);
     }
@@ -1498,8 +1514,18 @@ read_table (Ctx *ctx, DnNode *parent, xmlNode *tbl)
         continue;
       Row *above = &g_array_index (rows, Row, r - 1);
       Cell *owner = NULL;
-      for (guint j = 0; j < above->cells->len; j++) {
-        Cell *a = &g_array_index (above->cells, Cell, j);
+      /* Cells are in increasing grid column: binary search, so a hostile
+       * table of very wide merged rows stays linear-logarithmic. */
+      guint lo = 0, hi = above->cells->len;
+      while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (g_array_index (above->cells, Cell, mid).col < cell->col)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      if (lo < above->cells->len) {
+        Cell *a = &g_array_index (above->cells, Cell, lo);
         if (a->col == cell->col && a->vmerge == 1 && !a->covered)
           owner = a;
         else if (a->col == cell->col && a->covered)
@@ -1572,7 +1598,7 @@ read_blocks (Ctx *ctx, DnNode *parent, xmlNode *container)
 /* Reads a story part (header, footer, notes, comments) with its own
  * relationships in effect. Returns the parsed XML (xmlFreeDoc()) or NULL. */
 static xmlDocPtr
-open_story (Ctx *ctx, const char *part, const char *what, GPtrArray **rels_out)
+open_story (Ctx *ctx, const char *part, const char *what, DnOoxmlRels **rels_out)
 {
   GError *err = NULL;
   xmlDocPtr x = dn_ooxml_zip_read_xml (ctx->zip, part, &err);
@@ -1580,17 +1606,17 @@ open_story (Ctx *ctx, const char *part, const char *what, GPtrArray **rels_out)
     part_problem (ctx, &err, TRUE, what);
     return NULL;
   }
-  GPtrArray *rels = dn_ooxml_zip_read_rels (ctx->zip, part, &err);
+  DnOoxmlRels *rels = dn_ooxml_zip_read_rels (ctx->zip, part, &err);
   if (rels == NULL) {
     part_problem (ctx, &err, TRUE, what);
-    rels = g_ptr_array_new ();
+    rels = dn_ooxml_rels_new_empty ();
   }
   *rels_out = rels;
   return x;
 }
 
 static void
-with_story_rels (Ctx *ctx, const char *part, GPtrArray *rels, const char **saved_part, GPtrArray **saved_rels)
+with_story_rels (Ctx *ctx, const char *part, DnOoxmlRels *rels, const char **saved_part, DnOoxmlRels **saved_rels)
 {
   *saved_part = ctx->cur_part;
   *saved_rels = ctx->cur_rels;
@@ -1620,12 +1646,12 @@ only_page_number (DnNode *n)
 static void
 read_furniture (Ctx *ctx, DnNode *root, const char *part, const char *role)
 {
-  GPtrArray *rels = NULL;
+  DnOoxmlRels *rels = NULL;
   xmlDocPtr x = open_story (ctx, part, role, &rels);
   if (x == NULL)
     return;
   const char *sp;
-  GPtrArray *sr;
+  DnOoxmlRels *sr;
   with_story_rels (ctx, part, rels, &sp, &sr);
   if (count_node (ctx)) {
     DnNode *f = dn_node_new (DN_NODE_FURNITURE);
@@ -1642,19 +1668,19 @@ read_furniture (Ctx *ctx, DnNode *root, const char *part, const char *role)
   }
   ctx->cur_part = sp;
   ctx->cur_rels = sr;
-  g_ptr_array_unref (rels);
+  dn_ooxml_rels_free (rels);
   xmlFreeDoc (x);
 }
 
 static void
 read_notes (Ctx *ctx, DnNode *root, const char *part, gboolean endnotes)
 {
-  GPtrArray *rels = NULL;
+  DnOoxmlRels *rels = NULL;
   xmlDocPtr x = open_story (ctx, part, endnotes ? "endnotes part" : "footnotes part", &rels);
   if (x == NULL)
     return;
   const char *sp;
-  GPtrArray *sr;
+  DnOoxmlRels *sr;
   with_story_rels (ctx, part, rels, &sp, &sr);
   xmlNode *r = xmlDocGetRootElement (x);
   for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL && !ctx_failed (ctx); n = n->next) {
@@ -1679,19 +1705,19 @@ read_notes (Ctx *ctx, DnNode *root, const char *part, gboolean endnotes)
   }
   ctx->cur_part = sp;
   ctx->cur_rels = sr;
-  g_ptr_array_unref (rels);
+  dn_ooxml_rels_free (rels);
   xmlFreeDoc (x);
 }
 
 static void
 read_comments (Ctx *ctx, DnNode *root, const char *part)
 {
-  GPtrArray *rels = NULL;
+  DnOoxmlRels *rels = NULL;
   xmlDocPtr x = open_story (ctx, part, "comments part", &rels);
   if (x == NULL)
     return;
   const char *sp;
-  GPtrArray *sr;
+  DnOoxmlRels *sr;
   with_story_rels (ctx, part, rels, &sp, &sr);
   xmlNode *r = xmlDocGetRootElement (x);
   for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL && !ctx_failed (ctx); n = n->next) {
@@ -1711,7 +1737,7 @@ read_comments (Ctx *ctx, DnNode *root, const char *part)
   }
   ctx->cur_part = sp;
   ctx->cur_rels = sr;
-  g_ptr_array_unref (rels);
+  dn_ooxml_rels_free (rels);
   xmlFreeDoc (x);
 }
 
@@ -1720,6 +1746,7 @@ static void
 collect_hf_refs (Ctx *ctx, xmlNode *body, GPtrArray *headers, GPtrArray *footers)
 {
   GPtrArray *stack = g_ptr_array_new ();
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);  /* borrowed targets */
   xmlNode *n = body->children;
   while (n != NULL || stack->len > 0) {
     if (n == NULL) {
@@ -1731,12 +1758,9 @@ collect_hf_refs (Ctx *ctx, xmlNode *body, GPtrArray *headers, GPtrArray *footers
       char *rid = dn_xml_get_attr (n, NS_R, NS_R_S, "id");
       const DnOoxmlRel *rel = dn_ooxml_rels_by_id (ctx->cur_rels, rid);
       GPtrArray *dst = n->name[0] == 'h' ? headers : footers;
-      if (rel != NULL && !rel->external) {
-        gboolean seen = FALSE;
-        for (guint i = 0; i < dst->len; i++)
-          seen |= strcmp (g_ptr_array_index (dst, i), rel->target) == 0;
-        if (!seen)
-          g_ptr_array_add (dst, g_strdup (rel->target));
+      if (rel != NULL && !rel->external && !g_hash_table_contains (seen, rel->target)) {
+        g_hash_table_add (seen, rel->target);
+        g_ptr_array_add (dst, g_strdup (rel->target));
       }
       g_free (rid);
     } else if ((IS_W (n, "sectPr") || IS_W (n, "p") || IS_W (n, "pPr")) && n->children != NULL &&
@@ -1747,6 +1771,7 @@ collect_hf_refs (Ctx *ctx, xmlNode *body, GPtrArray *headers, GPtrArray *footers
     }
     n = n->next;
   }
+  g_hash_table_unref (seen);
   g_ptr_array_unref (stack);
 }
 
@@ -1771,7 +1796,7 @@ set_date (DnDocument *doc, const char *key, const char *value)
 }
 
 static void
-read_properties (Ctx *ctx, GPtrArray *pkg_rels)
+read_properties (Ctx *ctx, DnOoxmlRels *pkg_rels)
 {
   const DnOoxmlRel *core = dn_ooxml_rels_by_type (pkg_rels, "core-properties");
   const DnOoxmlRel *app = dn_ooxml_rels_by_type (pkg_rels, "extended-properties");
@@ -1891,7 +1916,7 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
 
   /* The main part through the package relationships (it need not be
    * word/document.xml); Strict packages use their own relationship URIs. */
-  GPtrArray *pkg_rels = dn_ooxml_zip_read_rels (zip, "", error);
+  DnOoxmlRels *pkg_rels = dn_ooxml_zip_read_rels (zip, "", error);
   if (pkg_rels == NULL) {
     ctx_clear (&ctx);
     return FALSE;
@@ -1905,13 +1930,13 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
     gboolean ooxml = dn_ooxml_zip_has (zip, "[Content_Types].xml");
     g_set_error (error, DN_ERROR, ooxml ? DN_ERROR_CORRUPT : DN_ERROR_UNKNOWN_FORMAT,
                  ooxml ? "the package has no main document part" : "a zip file that is not a DOCX package");
-    g_ptr_array_unref (pkg_rels);
+    dn_ooxml_rels_free (pkg_rels);
     ctx_clear (&ctx);
     return FALSE;
   }
   xmlDocPtr main = dn_ooxml_zip_read_xml (zip, ctx.main_part, error);
   if (main == NULL) {
-    g_ptr_array_unref (pkg_rels);
+    dn_ooxml_rels_free (pkg_rels);
     ctx_clear (&ctx);
     return FALSE;
   }
@@ -1921,15 +1946,15 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
     g_set_error (error, DN_ERROR, IS_W (root, "document") ? DN_ERROR_CORRUPT : DN_ERROR_UNSUPPORTED,
                  "%s is not a WordprocessingML document (a spreadsheet or presentation?)", ctx.main_part);
     xmlFreeDoc (main);
-    g_ptr_array_unref (pkg_rels);
+    dn_ooxml_rels_free (pkg_rels);
     ctx_clear (&ctx);
     return FALSE;
   }
   GError *err = NULL;
-  GPtrArray *main_rels = dn_ooxml_zip_read_rels (zip, ctx.main_part, &err);
+  DnOoxmlRels *main_rels = dn_ooxml_zip_read_rels (zip, ctx.main_part, &err);
   if (main_rels == NULL) {
     part_problem (&ctx, &err, TRUE, "document relationships");
-    main_rels = g_ptr_array_new ();
+    main_rels = dn_ooxml_rels_new_empty ();
   }
   ctx.cur_part = ctx.main_part;
   ctx.cur_rels = main_rels;
@@ -1968,8 +1993,8 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
   g_ptr_array_unref (footers);
 
   xmlFreeDoc (main);
-  g_ptr_array_unref (main_rels);
-  g_ptr_array_unref (pkg_rels);
+  dn_ooxml_rels_free (main_rels);
+  dn_ooxml_rels_free (pkg_rels);
   gboolean ok = ctx.error == NULL;
   if (!ok)
     g_propagate_error (error, ctx.error);

@@ -441,9 +441,34 @@ def make_bad(out):
         f.write(cfb(["WordDocument", "1Table", "\x05SummaryInformation"]))
 
 
+def make_stress(out):
+    """Legal but hostile shapes that must read in linear-ish time and bounded
+    stack: a 20 000-style basedOn chain, a table of wide vertically merged
+    rows, and 20 000 hyperlink relationships."""
+    d = os.path.join(out, "stress")
+    os.makedirs(d, exist_ok=True)
+    pkg = ooxml.Package()
+    chain = "".join('<w:style w:type="paragraph" w:styleId="S%d"><w:name w:val="S%d"/>%s</w:style>'
+                    % (i, i, '<w:basedOn w:val="S%d"/>' % (i - 1) if i else "<w:rPr><w:b/></w:rPr>")
+                    for i in range(20000))
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=chain), wml_ct("styles"))
+    pkg.main_rel("styles", "styles.xml")
+    links = []
+    for i in range(20000):
+        rid = pkg.main_rel("hyperlink", "https://example.org/%d" % i, external=True)
+        links.append('<w:hyperlink r:id="%s">%s</w:hyperlink>' % (rid, run("L")))
+    cells = 5000
+    restart = "<w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>%s</w:tc>" % para(run("v"))
+    cont = "<w:tc><w:tcPr><w:vMerge/></w:tcPr>%s</w:tc>" % para("")
+    tbl = "<w:tbl><w:tblPr/><w:tr>%s</w:tr>%s</w:tbl>" % (restart * cells, ("<w:tr>%s</w:tr>" % (cont * cells)) * 20)
+    body = para(run("鏈末"), style="S19999") + para("".join(links)) + tbl
+    finish(pkg, body, os.path.join(d, "stress.docx"))
+
+
 def make_features(out):
     for f in (f_tables, f_notes, f_tracked, f_comments, f_textbox, f_toc, f_hyperlinks, f_images, f_strict,
               f_mainpart, f_numbering, f_body, f_hidden, f_numstyle):
         f(out)
     make_bad(out)
+    make_stress(out)
     print("feature samples and bad/ packages written")
