@@ -95,12 +95,14 @@ typedef struct {
   char *text;
   gboolean is_lgl;
   int restart;        /* -1: default (restart after any higher level) */
+  char *pstyle;       /* paragraph style linked to this level */
 } NumLvl;
 
 typedef struct {
   NumLvl lvl[MAX_LEVELS];
   int counter[MAX_LEVELS];
   gboolean used[MAX_LEVELS];
+  char *num_style_link;   /* levels live in the list a numbering style names */
 } AbstractNum;
 
 typedef struct {
@@ -468,6 +470,7 @@ lvl_clear (NumLvl *l)
 {
   g_free (l->fmt);
   g_free (l->text);
+  g_free (l->pstyle);
   memset (l, 0, sizeof *l);
 }
 
@@ -490,6 +493,8 @@ parse_lvl (xmlNode *n, NumLvl *l)
     l->is_lgl = on_off (c);
   if ((c = wchild (n, "lvlRestart")) != NULL)
     l->restart = wattr_int (c, "val", -1);
+  if ((c = wchild (n, "pStyle")) != NULL)
+    l->pstyle = wattr (c, "val");
   /* A bullet drawn in the Symbol font (U+F0B7 → •). */
   xmlNode *fonts = wchild (wchild (n, "rPr"), "rFonts");
   char *font = fonts != NULL ? wattr (fonts, "ascii") : NULL;
@@ -520,6 +525,7 @@ abstract_free (gpointer p)
   AbstractNum *a = p;
   for (int i = 0; i < MAX_LEVELS; i++)
     lvl_clear (&a->lvl[i]);
+  g_free (a->num_style_link);
   g_free (a);
 }
 
@@ -548,6 +554,9 @@ load_numbering (Ctx *ctx, const char *part)
       if (id < 0)
         continue;
       AbstractNum *a = g_new0 (AbstractNum, 1);
+      xmlNode *link = wchild (n, "numStyleLink");
+      if (link != NULL)
+        a->num_style_link = wattr (link, "val");
       for (xmlNode *l = n->children; l != NULL; l = l->next) {
         int il = IS_W (l, "lvl") ? wattr_int (l, "ilvl", -1) : -1;
         if (il >= 0 && il < MAX_LEVELS)
@@ -579,6 +588,34 @@ load_numbering (Ctx *ctx, const char *part)
   xmlFreeDoc (x);
 }
 
+/* The abstract list holding @num's levels, following one numStyleLink hop
+ * (abstract → numbering style → its num → that num's abstract). */
+static AbstractNum *
+num_abstract (Ctx *ctx, Num *num)
+{
+  AbstractNum *a = g_hash_table_lookup (ctx->abstracts, GINT_TO_POINTER (num->abstract_id));
+  if (a != NULL && a->num_style_link != NULL) {
+    Style *st = style_get (ctx, a->num_style_link);
+    Num *linked = st != NULL && st->num_id > 0 ? g_hash_table_lookup (ctx->nums, GINT_TO_POINTER (st->num_id)) : NULL;
+    AbstractNum *b = linked != NULL ? g_hash_table_lookup (ctx->abstracts, GINT_TO_POINTER (linked->abstract_id)) : NULL;
+    if (b != NULL && b->num_style_link == NULL)
+      a = b;
+  }
+  return a;
+}
+
+/* The level of @num_id whose pStyle is @style_id, or -1. */
+static int
+level_for_style (Ctx *ctx, int num_id, const char *style_id)
+{
+  Num *num = style_id != NULL ? g_hash_table_lookup (ctx->nums, GINT_TO_POINTER (num_id)) : NULL;
+  AbstractNum *a = num != NULL ? num_abstract (ctx, num) : NULL;
+  for (int i = 0; a != NULL && i < MAX_LEVELS; i++)
+    if (a->lvl[i].pstyle != NULL && strcmp (a->lvl[i].pstyle, style_id) == 0)
+      return i;
+  return -1;
+}
+
 static const NumLvl *
 num_level (Num *num, AbstractNum *a, int il)
 {
@@ -594,7 +631,7 @@ number_paragraph (Ctx *ctx, int num_id, int ilvl, const char **fmt_out)
   if (num_id <= 0 || ilvl < 0 || ilvl >= MAX_LEVELS)
     return NULL;
   Num *num = g_hash_table_lookup (ctx->nums, GINT_TO_POINTER (num_id));
-  AbstractNum *a = num != NULL ? g_hash_table_lookup (ctx->abstracts, GINT_TO_POINTER (num->abstract_id)) : NULL;
+  AbstractNum *a = num != NULL ? num_abstract (ctx, num) : NULL;
   if (a == NULL)
     return NULL;
   const NumLvl *lv = num_level (num, a, ilvl);
@@ -1341,8 +1378,16 @@ read_paragraph (Ctx *ctx, DnNode *parent, xmlNode *p)
   }
   Style *st = style_get (ctx, style_id != NULL ? style_id : ctx->default_pstyle);
   if (st != NULL) {
+    gboolean from_style = num_id < 0;
     if (num_id < 0)
       num_id = st->num_id;
+    /* Numbering from the style: the level whose w:pStyle names the style
+     * wins over the style's own ilvl (ECMA-376 §17.9.23). */
+    if (from_style && num_id > 0) {
+      int linked = level_for_style (ctx, num_id, st->id);
+      if (linked >= 0)
+        ilvl = linked;
+    }
     if (ilvl < 0 && num_id == st->num_id)
       ilvl = st->ilvl;
     if (outline < 0)

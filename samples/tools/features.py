@@ -354,6 +354,41 @@ def f_numstyle(out):
     finish(pkg, body, os.path.join(out, "feature-numstyle.docx"))
 
 
+LINKSTYLES = (
+    '<w:style w:type="paragraph" w:styleId="LH1"><w:name w:val="heading 1"/><w:pPr><w:numPr><w:numId w:val="4"/>'
+    '</w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="LH2"><w:name w:val="heading 2"/><w:pPr><w:numPr><w:numId w:val="4"/>'
+    '</w:numPr><w:outlineLvl w:val="1"/></w:pPr></w:style>'
+    '<w:style w:type="numbering" w:styleId="ReportList"><w:name w:val="Report List"/><w:pPr><w:numPr>'
+    '<w:numId w:val="5"/></w:numPr></w:pPr></w:style>'
+)
+
+
+def f_numlink(out):
+    # Heading styles that carry only a numId: the level is the one whose
+    # w:pStyle names the style. The num they use points at an abstract list
+    # that is only a numStyleLink to a numbering style, whose own num holds
+    # the levels (Word writes this for "list styles"). ECMA-376 §17.9.23:
+    # the pStyle link decides the level. LibreOffice 7.4 ignores it and
+    # prints every heading at level 0, so this file is not for PDF pairs.
+    pkg = ooxml.Package()
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=LINKSTYLES), wml_ct("styles"))
+    pkg.main_rel("styles", "styles.xml")
+    real = ('<w:abstractNum w:abstractNumId="7"><w:styleLink w:val="ReportList"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="ideographLegalTraditional"/><w:pStyle w:val="LH1"/>'
+            '<w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="taiwaneseCountingThousand"/><w:pStyle w:val="LH2"/>'
+            '<w:lvlText w:val="%2、"/></w:lvl></w:abstractNum>'
+            '<w:abstractNum w:abstractNumId="8"><w:numStyleLink w:val="ReportList"/></w:abstractNum>')
+    numbering = ooxml.numbering_xml({}, {4: (8, {}), 5: (7, {})}).replace(
+        '<w:num w:numId="4">', real + '<w:num w:numId="4">')
+    pkg.add_part("word/numbering.xml", numbering, wml_ct("numbering"))
+    pkg.main_rel("numbering", "numbering.xml")
+    body = (para(run("目的"), style="LH1") + para(run("背景"), style="LH2") + para(run("範圍"), style="LH2")
+            + para(run("過程"), style="LH1") + para(run("行程"), style="LH2"))
+    finish(pkg, body, os.path.join(out, "feature-numlink.docx"))
+
+
 def f_hidden(out):
     # Hidden text (w:vanish) is not shown or printed by Word, nor exported to
     # PDF by LibreOffice; the reader drops it. pandoc keeps it, so this file
@@ -467,7 +502,7 @@ def make_stress(out):
 
 def make_features(out):
     for f in (f_tables, f_notes, f_tracked, f_comments, f_textbox, f_toc, f_hyperlinks, f_images, f_strict,
-              f_mainpart, f_numbering, f_body, f_hidden, f_numstyle):
+              f_mainpart, f_numbering, f_body, f_hidden, f_numstyle, f_numlink):
         f(out)
     make_bad(out)
     make_stress(out)

@@ -112,6 +112,11 @@ check(got == [("目的", "壹、", "heading"), ("背景", "一、", "heading"), 
               ("項目B", "2.", "paragraph"), ("覆寫", "C)", "paragraph"), ("未編號標題", None, "heading")],
       "numbering through styles, lvlRestart 0, lvlOverride with a whole lvl, numId 0: %r" % got)
 
+rec = read("feature-numlink.docx")
+got = [(n.get("label"), n.get("text")) for n in nodes(rec, "heading")]
+check(got == [("壹、", "目的"), ("一、", "背景"), ("二、", "範圍"), ("貳、", "過程"), ("一、", "行程")],
+      "levels from lvl pStyle links, levels through numStyleLink: %r" % got)
+
 # ---- tables ----
 rec = read("feature-tables.docx")
 tables = [n for n in rec["body"]["children"] if n["type"] == "table"]
