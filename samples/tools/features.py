@@ -169,11 +169,14 @@ def f_images(out):
     pkg.add_part("word/media/image2.png", png(1, 1, (0, 0, 255)))
     r1 = pkg.main_rel("image", "media/image1.png")
     r2 = pkg.main_rel("image", "media/image2.png")
+    pkg.add_part("word/embeddings/image1.png", png(1, 2, (0, 200, 0)))
+    r3 = pkg.main_rel("image", "embeddings/image1.png")
     vml = ('<w:r><w:pict><v:shape style="width:10pt;height:10pt" alt="VML 圖片"><v:imagedata r:id="%s" '
            'o:title="" xmlns:o="urn:schemas-microsoft-com:office:office"/></v:shape></w:pict></w:r>' % r2)
     body = (para(drawing(r1, "APEC TELWG 共同主席開場"), extra_ppr='<w:jc w:val="center"/>')
             + para(run("圖 1：APEC TELWG 共同主席開場"))
-            + para(vml) + para(run("圖 2：VML 圖片")))
+            + para(vml) + para(run("圖 2：VML 圖片"))
+            + para(drawing(r3, "同名圖檔", name="Picture 3", pid=3)) + para(run("圖 3：同名圖檔")))
     finish(pkg, body, os.path.join(out, "feature-images.docx"))
 
 
