@@ -1678,6 +1678,15 @@ open_story (Ctx *ctx, const char *part, const char *what, DnOoxmlRels **rels_out
   return x;
 }
 
+/* Each story (a header, a note, a comment) starts with no open field: an
+ * unclosed field in one must not hide the text of the next. */
+static void
+reset_fields (Ctx *ctx)
+{
+  g_ptr_array_set_size (ctx->fields, 0);
+  ctx->toc_active = FALSE;
+}
+
 static void
 with_story_rels (Ctx *ctx, const char *part, DnOoxmlRels *rels, const char **saved_part, DnOoxmlRels **saved_rels)
 {
@@ -1716,6 +1725,7 @@ read_furniture (Ctx *ctx, DnNode *root, const char *part, const char *role)
   const char *sp;
   DnOoxmlRels *sr;
   with_story_rels (ctx, part, rels, &sp, &sr);
+  reset_fields (ctx);
   if (count_node (ctx)) {
     DnNode *f = dn_node_new (DN_NODE_FURNITURE);
     read_blocks (ctx, f, xmlDocGetRootElement (x));
@@ -1762,6 +1772,7 @@ read_notes (Ctx *ctx, DnNode *root, const char *part, gboolean endnotes)
     dn_node_set_attr (note, DN_ATTR_NOTE_ID, key);
     dn_node_set_attr (note, DN_ATTR_LABEL, g_hash_table_lookup (ctx->note_numbers, key));
     dn_node_set_attr (note, DN_ATTR_ROLE, endnotes ? "endnote" : "footnote");
+    reset_fields (ctx);
     read_blocks (ctx, note, n);
     g_free (key);
     g_free (id);
@@ -1796,6 +1807,7 @@ read_comments (Ctx *ctx, DnNode *root, const char *part)
     dn_node_set_attr (cm, DN_ATTR_AUTHOR, author);
     g_free (id);
     g_free (author);
+    reset_fields (ctx);
     read_blocks (ctx, cm, n);
   }
   ctx->cur_part = sp;

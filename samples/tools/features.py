@@ -66,7 +66,11 @@ def f_notes(out):
            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>')
     fn = ('<w:footnote w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
           '<w:r><w:t xml:space="preserve"> 資料來源：APEC 秘書處。</w:t></w:r></w:p></w:footnote>'
-          '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>第二個註腳。</w:t></w:r></w:p></w:footnote>')
+          '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>第二個註腳。</w:t></w:r></w:p></w:footnote>'
+          # Unreferenced; its field never closes, which must not hide note 4.
+          '<w:footnote w:id="3"><w:p><w:r><w:t>註三</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+          '<w:r><w:instrText xml:space="preserve"> XE "x" </w:instrText></w:r></w:p></w:footnote>'
+          '<w:footnote w:id="4"><w:p><w:r><w:t>註四</w:t></w:r></w:p></w:footnote>')
     pkg.add_part("word/footnotes.xml", ooxml.part_xml("footnotes", sep + fn), CT_FOOTNOTES)
     pkg.main_rel("footnotes", "footnotes.xml")
     en = ('<w:endnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:endnote>'

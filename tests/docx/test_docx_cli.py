@@ -146,7 +146,9 @@ check(refs == [(9, "fn1"), (22, "fn2")], "note_ref spans %r" % refs)
 notes = nodes(rec, "footnote")
 check([(n.get("note_id"), n.get("role"), texts(n, "paragraph")) for n in notes] ==
       [("fn1", "footnote", [" 資料來源：APEC 秘書處。"]), ("fn2", "footnote", ["第二個註腳。"]),
-       ("en1", "endnote", ["章末附註。"])], "footnotes and endnotes, separators skipped")
+       ("fn3", "footnote", ["註三"]), ("fn4", "footnote", ["註四"]), ("en1", "endnote", ["章末附註。"])],
+      "footnotes and endnotes, separators skipped, an unclosed field ends with its note")
+check([n.get("label") for n in notes] == ["1", "2", None, None, "1"], "note labels are the reference numbers")
 
 rec = read("feature-comments.docx")
 check(texts(rec, "paragraph")[0] == "會議共有多位代表出席。", "comment marks leave body text alone")
