@@ -41,7 +41,7 @@ static const char review_css[] =
   ".figure .img{color:#555;font-style:italic}"
   ".toc{background:#f6f6f6;padding:.3rem .8rem}"
   "pre{background:#f4f4f4;padding:.5rem;overflow-x:auto;white-space:pre-wrap}"
-  ".body p,.body div{margin:.45rem 0}"
+  ".body p,.body div{margin:.45rem 0}.body li.labelled{list-style:none}"
   ".kind{color:#999;font-size:.75rem;text-transform:uppercase;margin-right:.4rem}";
 
 /* ---- escaping ---- */
@@ -354,7 +354,8 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
     render_children (pg, node, section_depth);
     g_string_append (out, ordered ? "</ol>\n" : "</ul>\n");
   } else if (strcmp (type, "list_item") == 0) {
-    g_string_append (out, "<li>");
+    /* The item's own label replaces the browser's marker. */
+    g_string_append (out, str_member (node, "label") != NULL ? "<li class=\"labelled\">" : "<li>");
     append_label (out, node);
     append_marked_text (out, node);
     render_children (pg, node, section_depth);
