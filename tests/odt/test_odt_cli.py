@@ -68,6 +68,18 @@ for stem in ("seed-001-wordnum", "feature-tables", "feature-toc", "feature-comme
     check("%s: ODT texts equal the DOCX's (%d)" % (stem, len(td)), a == b,
           (list((a - b).elements())[:3], list((b - a).elements())[:3]))
 
+# --images writes each embedded image once, named after the input.
+with tempfile.TemporaryDirectory() as tmp:
+    p = run(["convert", "--raw", "--images", tmp, os.path.join(SRC, "samples", "odt", "features.odt")])
+    rec = json.loads(p.stdout) if p.returncode == 0 else {"body": {}}
+    figs = [c for c in rec["body"].get("children", []) if c["type"] == "figure"]
+    with zipfile.ZipFile(os.path.join(SRC, "samples", "odt", "features.odt")) as z:
+        png = z.read("Pictures/dot.png")
+    written = os.path.join(tmp, "features-dot.png")
+    check("--images writes the image and records its file name",
+          [f.get("image") for f in figs] == ["features-dot.png"] and os.path.exists(written)
+          and open(written, "rb").read() == png, (figs, os.listdir(tmp)))
+
 ODF_MIME = b"application/vnd.oasis.opendocument.text"
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
