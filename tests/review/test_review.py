@@ -222,7 +222,7 @@ def main():
                   p2.stdout == open(out, "rb").read())
             jobs.append((name, json.loads(rec.stdout), out))
         # Chromium instances start slowly; run them side by side.
-        with concurrent.futures.ThreadPoolExecutor(max_workers=3) as pool:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
             doms = list(pool.map(lambda j: dump_dom(j[2]), jobs))
         for (name, rec, out), dom in zip(jobs, doms):
             root = check_page(name, rec, open(out, encoding="utf-8").read(), dom)
