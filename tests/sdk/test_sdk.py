@@ -96,6 +96,7 @@ def in_tmp(tmp):
     shutil.copytree(os.path.join(SRC, "examples"), examples)
     for ex, module in (("reader-csv", "docnorm-csv.so"), ("writer-plaintext", "docnorm-plaintext.so")):
         d = os.path.join(examples, ex)
+        run(["make", "-C", d, "clean"], env=env)  # a module a developer built in the source tree
         p = run(["make", "-C", d, "CFLAGS=-O2 -Wall -Wextra -Werror"], env=env)
         check("example %s builds warning-free with pkg-config" % ex, p.returncode == 0)
         p = run(["make", "-C", d, "install"], env=env)
