@@ -53,7 +53,7 @@ static const char odt_text_mime[] = "application/vnd.oasis.opendocument.text";
 static int
 odt_probe (const guint8 *head, gsize len, guint64 total, const char *file_name)
 {
-  if (len < 38 || memcmp (head, "PK\x03\x04", 4) != 0)
+  if (head == NULL || len < 38 || memcmp (head, "PK\x03\x04", 4) != 0)
     return 0;
   /* ODF stores "mimetype" first and uncompressed: its name and content sit
    * at the start of the file. */
