@@ -7,7 +7,7 @@ page is self-contained (no script, no external resource).
 
   test_review.py DOCNORM CHROMIUM SAMPLE [ARGS...] [-- SAMPLE [ARGS...]]...
 
-Exits 77 (skipped) when Chromium is missing.
+Fails when Chromium is missing.
 """
 import concurrent.futures
 import html.parser
@@ -183,8 +183,8 @@ def check_page(name, rec, source, dom):
 
 def main():
     if not shutil.which(CHROMIUM):
-        print("chromium not found: skipped")
-        return 77
+        print("FAIL chromium not found: install it (sh .ci/install-deps)")
+        return 1
     groups, cur = [], []
     for a in sys.argv[3:]:
         if a == "--":
