@@ -192,6 +192,9 @@ dn_text_join (const char *a, const char *b)
     /* "inter-" + "national": a line-end hyphen inside a word. */
     ta[strlen (ta) - 1] = '\0';
     out = g_strconcat (ta, tb, NULL);
+  } else if (la == '-' && g_unichar_isalnum (fb)) {
+    /* "APEC-" + "TEL": a hyphenated compound broken at its hyphen. */
+    out = g_strconcat (ta, tb, NULL);
   } else if (dn_text_is_cjk (la) || dn_text_is_cjk (fb)) {
     out = g_strconcat (ta, tb, NULL);
   } else {
