@@ -379,3 +379,12 @@ dn_marker_parse_label (const char *label, DnMarker *m)
   }
   return ok;
 }
+
+char *
+dn_marker_join (const char *label, const char *rest)
+{
+  gunichar last = dn_text_last_char (label);
+  /* 、 and full-width brackets carry their own spacing. */
+  gboolean wide = last == 0x3001 || last == 0xFF09 || (last >= 0x2460 && last <= 0x2473);
+  return g_strconcat (label, wide ? "" : " ", rest, NULL);
+}

@@ -135,6 +135,63 @@ dn_reflow_prepare (DnDocument *doc)
   split_or_reflow (doc);
 }
 
+void
+dn_analysis_set_text_mapped (DnNode *node, const char *text, const gint32 *map)
+{
+  guint n = dn_node_get_n_spans (node);
+  DnSpan *spans = g_new (DnSpan, n + 1);
+  for (guint i = 0; i < n; i++) {
+    spans[i] = *dn_node_get_span (node, i);
+    spans[i].href = g_strdup (spans[i].href);
+  }
+  dn_node_set_text (node, text);
+  for (guint i = 0; i < n; i++) {
+    guint32 s = (guint32) map[spans[i].start], e = (guint32) map[spans[i].end];
+    if (e > s)
+      dn_node_add_span (node, s, e, spans[i].marks, spans[i].href);
+    g_free (spans[i].href);
+  }
+  g_free (spans);
+}
+
+char *
+dn_analysis_printed_text (DnNode *node)
+{
+  if (dn_node_get_node_type (node) == DN_NODE_TABLE) {
+    GString *out = g_string_new (NULL);
+    for (DnNode *r = dn_node_first_child (node); r != NULL; r = dn_node_next (r)) {
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      for (DnNode *c = dn_node_first_child (r); c != NULL; c = dn_node_next (c)) {
+        char *t = dn_node_collect_text (c);
+        for (char *q = t; *q != '\0'; q++)
+          if (*q == '\n' || *q == '\t')
+            *q = ' ';
+        if (c != dn_node_first_child (r))
+          g_string_append_c (out, '\t');
+        g_string_append (out, t);
+        g_free (t);
+      }
+    }
+    return g_string_free (out, FALSE);
+  }
+  const char *text = dn_node_get_text (node);
+  if (text == NULL)
+    text = "";
+  const char *label = dn_node_get_attr (node, DN_ATTR_LABEL);
+  if (label != NULL && *label != '\0' && dn_node_get_node_type (node) != DN_NODE_TOC_ENTRY) {
+    DnMarker lm, tm;
+    gboolean lok = dn_marker_parse_label (label, &lm);
+    gboolean tok = dn_marker_parse (text, &tm);
+    gboolean use = lok && lm.type != DN_MARKER_BULLET && !tok;
+    dn_marker_clear (&lm);
+    dn_marker_clear (&tm);
+    if (use)
+      return g_strconcat (label, text, NULL);
+  }
+  return g_strdup (text);
+}
+
 guint
 dn_reflow_clean_spaces (DnNode *node)
 {
@@ -143,17 +200,19 @@ dn_reflow_clean_spaces (DnNode *node)
   dn_iter_init (&it, node);
   DnEventType ev;
   while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
-    if (ev != DN_EVENT_ENTER || !node_has_text (it.current) || dn_node_get_n_spans (it.current) > 0)
+    if (ev != DN_EVENT_ENTER || !node_has_text (it.current))
       continue;
     const char *lang = dn_node_get_attr (it.current, DN_ATTR_LANG);
     if (lang != NULL && strcmp (lang, "en") == 0)
       continue;
     guint n = 0;
-    char *clean = dn_text_remove_cjk_spaces (dn_node_get_text (it.current), &n);
+    gint32 *map = NULL;
+    char *clean = dn_text_remove_cjk_spaces_map (dn_node_get_text (it.current), &n, &map);
     if (n > 0) {
-      dn_node_set_text (it.current, clean);
+      dn_analysis_set_text_mapped (it.current, clean, map);
       total += n;
     }
+    g_free (map);
     g_free (clean);
   }
   return total;

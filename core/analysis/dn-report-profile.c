@@ -16,15 +16,23 @@ node_trimmed (DnNode *n)
   return dn_text_trim (t != NULL ? t : "");
 }
 
+static char *
+printed_trimmed (DnNode *n)
+{
+  char *p = dn_analysis_printed_text (n);
+  char *t = dn_text_trim (p);
+  g_free (p);
+  return t;
+}
+
 static gboolean
 key_is (DnNode *n, const char *const *labels)
 {
   if (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH && dn_node_get_node_type (n) != DN_NODE_HEADING)
     return FALSE;
-  const char *t = dn_node_get_text (n);
-  if (t == NULL)
-    return FALSE;
+  char *t = dn_analysis_printed_text (n);
   char *k = dn_text_title_key (t);
+  g_free (t);
   gboolean yes = FALSE;
   for (guint i = 0; labels[i] != NULL && !yes; i++)
     yes = strcmp (k, labels[i]) == 0;
@@ -73,17 +81,19 @@ toc_line_page (const char *t, gsize *title_end)
 static gboolean
 is_level1_heading (DnNode *n)
 {
-  const char *t = dn_node_get_text (n);
-  if (t == NULL)
+  DnNodeType type = dn_node_get_node_type (n);
+  if (type != DN_NODE_PARAGRAPH && type != DN_NODE_HEADING)
     return FALSE;
+  char *t = dn_analysis_printed_text (n);
   gsize te;
-  if (toc_line_page (t, &te) >= 0)
-    return FALSE;
   DnMarker m;
   gboolean yes = FALSE;
-  if (dn_marker_parse (t, &m) && m.type == DN_MARKER_ZH_FORMAL && !m.ocr_suspect)
-    yes = g_utf8_strlen (t + m.rest_offset, -1) <= 30 && strstr (t, "。") == NULL;
-  dn_marker_clear (&m);
+  if (toc_line_page (t, &te) < 0 && dn_marker_parse (t, &m)) {
+    if (m.type == DN_MARKER_ZH_FORMAL && !m.ocr_suspect)
+      yes = g_utf8_strlen (t + m.rest_offset, -1) <= 30 && strstr (t, "。") == NULL;
+    dn_marker_clear (&m);
+  }
+  g_free (t);
   return yes;
 }
 
@@ -91,7 +101,7 @@ static gboolean
 is_sheet_title (DnNode *n)
 {
   const char *t = dn_node_get_text (n);
-  if (t == NULL || g_utf8_strlen (t, -1) > 60)
+  if (t == NULL || g_utf8_strlen (t, -1) > 60 || dn_node_get_node_type (n) == DN_NODE_TABLE)
     return FALSE;
   return strstr (t, "摘要表") != NULL || strstr (t, "簡要報告") != NULL;
 }
@@ -106,10 +116,12 @@ static const char *const narrative_labels[][2] = {
 static const char *
 narrative_key (DnNode *n)
 {
-  const char *t = dn_node_get_text (n);
-  if (t == NULL)
+  DnNodeType type = dn_node_get_node_type (n);
+  if (type != DN_NODE_PARAGRAPH && type != DN_NODE_HEADING && type != DN_NODE_TABLE)
     return NULL;
+  char *t = dn_analysis_printed_text (n);
   char *k = dn_text_title_key (t);
+  g_free (t);
   const char *found = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (narrative_labels) && found == NULL; i++)
     if (strcmp (k, narrative_labels[i][0]) == 0)
@@ -384,6 +396,20 @@ typedef struct {
   JsonObject *report_date;
 } Cover;
 
+static const char *const cover_keys[] = {
+  "服務機關", "姓名職稱", "職稱姓名", "出國人員", "姓名", "職稱", "單位", "服務單位", "派赴國家/地區", "派赴國家",
+  "派赴地區", "前往地區", "出國地點", "出國期間", "報告日期", NULL,
+};
+
+static gboolean
+is_cover_key (const char *key)
+{
+  for (guint i = 0; cover_keys[i] != NULL; i++)
+    if (strcmp (key, cover_keys[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 split_key_value (const char *t, char **key, char **value)
 {
@@ -409,12 +435,25 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
 {
   char *org_carry = NULL;
   gboolean table_mode = FALSE, seen_key = FALSE;
+  /* Reported only when the block turns out to be a cover. */
+  GPtrArray *unparsed = g_ptr_array_new_with_free_func (g_free);
   char *names = NULL, *titles = NULL;
   for (DnNode *n = first; n != NULL; n = dn_node_next (n)) {
-    const char *text = dn_node_get_text (n);
-    if (text != NULL && *text != '\0') {
-      char *t = dn_text_trim (text);
+    char *printed = dn_analysis_printed_text (n);
+    char **lines = g_strsplit (printed, "\n", -1);
+    g_free (printed);
+    for (guint li = 0; lines[li] != NULL; li++) {
+      if (*lines[li] == '\0')
+        continue;
+      char *t = dn_text_trim (lines[li]);
       char *key = NULL, *value = NULL;
+      gboolean kv = split_key_value (t, &key, &value);
+      if (kv && !is_cover_key (key)) {
+        /* "(一)…：…" in running text is not a cover field. */
+        g_clear_pointer (&key, g_free);
+        g_clear_pointer (&value, g_free);
+        kv = FALSE;
+      }
       const char *cat = strstr (t, "出國類別");
       if (cat != NULL) {
         const char *v = cat + strlen ("出國類別");
@@ -442,7 +481,7 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
                  (strstr (t, "出國報告") != NULL || strstr (t, "報告書") != NULL) && !seen_key) {
         c->header_raw = g_strdup (t);
         c->found = TRUE;
-      } else if (split_key_value (t, &key, &value)) {
+      } else if (kv) {
         seen_key = TRUE;
         table_mode = FALSE;
         c->found = TRUE;
@@ -480,26 +519,24 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
           c->report_date = dn_date_parse_range (value, 0);
           if (c->report_date == NULL)
             dn_document_add_warning (doc, "DATE_UNPARSED", 0, "報告日期 '%s' is not a date", value);
-        } else if (!seen_key && c->header_raw != NULL) {
-          /* A colon inside the title. */
-          g_ptr_array_add (c->title_lines, g_strdup (t));
         }
-        g_free (key);
-        g_free (value);
       } else if (strstr (t, "服務機關") != NULL && strstr (t, "姓名") != NULL) {
         table_mode = TRUE;
         seen_key = TRUE;
         c->found = TRUE;
       } else if (table_mode) {
         if (!table_traveller (t, &org_carry, c->travellers, c->organizations))
-          dn_document_add_warning (doc, "COVER_LINE_UNPARSED", 0, "cover line '%s' not understood", t);
+          g_ptr_array_add (unparsed, g_strdup (t));
       } else if (!seen_key && (c->header_raw != NULL || c->category_raw != NULL)) {
         g_ptr_array_add (c->title_lines, g_strdup (t));
       } else {
-        dn_document_add_warning (doc, "COVER_LINE_UNPARSED", 0, "cover line '%s' not understood", t);
+        g_ptr_array_add (unparsed, g_strdup (t));
       }
+      g_free (key);
+      g_free (value);
       g_free (t);
     }
+    g_strfreev (lines);
     if (n == last)
       break;
   }
@@ -521,6 +558,11 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
   g_free (names);
   g_free (titles);
   g_free (org_carry);
+  if (c->found)
+    for (guint i = 0; i < unparsed->len; i++)
+      dn_document_add_warning (doc, "COVER_LINE_UNPARSED", 0, "cover line '%s' not understood",
+                               (const char *) unparsed->pdata[i]);
+  g_ptr_array_free (unparsed, TRUE);
 }
 
 /* ------------------------------------------------------------ summary sheet */
@@ -585,6 +627,15 @@ lines_array (const char *value)
   for (guint i = 0; lines[i] != NULL; i++) {
     char *t = dn_text_trim (lines[i]);
     char *c = dn_text_remove_cjk_spaces (t, NULL);
+    /* Items in one canonical form (dn_marker_join()): a typed "1.text" and
+     * a Word label "1." before "text" read the same. */
+    DnMarker m;
+    if (dn_marker_parse (c, &m) && m.type != DN_MARKER_BULLET) {
+      char *canon = dn_marker_join (m.label, c + m.rest_offset);
+      g_free (c);
+      c = canon;
+    }
+    dn_marker_clear (&m);
     if (*c != '\0')
       json_array_add_string_element (arr, c);
     g_free (t);
@@ -592,6 +643,35 @@ lines_array (const char *value)
   }
   g_strfreev (lines);
   return arr;
+}
+
+/* The row text, one trimmed line per source line, numbering markers in
+ * their canonical form ("1. x" and a Word label "1." before "x" both
+ * "1.x"), so typed and Word-numbered sheets read the same. */
+static char *
+canonical_lines (const char *value)
+{
+  GString *out = g_string_new (NULL);
+  char **lines = g_strsplit (value, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    char *t = dn_text_trim (lines[i]);
+    if (*t != '\0') {
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      DnMarker m;
+      if (dn_marker_parse (t, &m) && m.type != DN_MARKER_BULLET) {
+        char *canon = dn_marker_join (m.label, t + m.rest_offset);
+        g_string_append (out, canon);
+        g_free (canon);
+      } else {
+        g_string_append (out, t);
+      }
+      dn_marker_clear (&m);
+    }
+    g_free (t);
+  }
+  g_strfreev (lines);
+  return g_string_free (out, FALSE);
 }
 
 static JsonObject *
@@ -608,8 +688,14 @@ parse_sheet (DnDocument *doc, DnNode *title, DnNode *last)
   int expect = 1;
   GPtrArray *row_texts = g_ptr_array_new_with_free_func (g_free);
   for (DnNode *n = dn_node_next (title); n != NULL; n = dn_node_next (n)) {
-    const char *t = dn_node_get_text (n);
-    if (t != NULL) {
+    /* A grid (DOCX table) gives one line per row. */
+    char *printed = dn_analysis_printed_text (n);
+    char **lines = g_strsplit (printed, "\n", -1);
+    g_free (printed);
+    for (guint li = 0; lines[li] != NULL; li++) {
+      const char *t = lines[li];
+      if (*t == '\0')
+        continue;
       DnMarker m;
       gboolean starts = FALSE;
       if (dn_marker_parse (t, &m) && m.type == DN_MARKER_ZH_NUM && m.value == expect) {
@@ -628,6 +714,7 @@ parse_sheet (DnDocument *doc, DnNode *title, DnNode *last)
         g_string_append (cur, t);
       }
     }
+    g_strfreev (lines);
     if (n == last)
       break;
   }
@@ -643,9 +730,7 @@ parse_sheet (DnDocument *doc, DnNode *title, DnNode *last)
     int li = match_sheet_label (raw + m.rest_offset, &value_at, &prefix);
     JsonObject *row = json_object_new ();
     json_object_set_string_member (row, "label", m.label);
-    char *value = dn_text_trim (value_at);
-    while (value[0] == '\n' || value[0] == '\t') /* after the label cell */
-      memmove (value, value + 1, strlen (value));
+    char *value = canonical_lines (value_at);
     char *label_raw = g_strndup (raw + m.rest_offset, (gsize) (value_at - raw - (gssize) m.rest_offset));
     char *label_clean = clean_value (label_raw);
     json_object_set_string_member (row, "name", label_clean);
@@ -848,15 +933,37 @@ toc_node (DnNode *label, DnNode *first_entry, DnNode *last, JsonArray *entries, 
 }
 
 /* Reads entries after @label; returns the last entry node (or NULL). */
+/* A reader's TOC (a DOCX TOC field): entries with printed pages. */
+static void
+read_reader_toc (DnDocument *doc, DnNode *toc, JsonArray *entries, gboolean figure)
+{
+  for (DnNode *c = dn_node_first_child (toc); c != NULL; c = dn_node_next (c)) {
+    gint64 page = dn_node_get_attr_int (c, DN_ATTR_PRINTED_PAGE, -1);
+    char *t = dn_analysis_printed_text (c);
+    char *raw = page >= 0 ? g_strdup_printf ("%s\t%" G_GINT64_FORMAT, t, page) : g_strdup (t);
+    JsonObject *e = toc_entry (doc, raw, figure);
+    if (e != NULL)
+      json_array_add_object_element (entries, e);
+    g_free (raw);
+    g_free (t);
+  }
+}
+
 static DnNode *
 read_toc (DnDocument *doc, DnNode *label, JsonArray *entries, gboolean figure)
 {
   DnNode *last = NULL;
   for (DnNode *n = dn_node_next (label); n != NULL; n = dn_node_next (n)) {
-    const char *t = dn_node_get_text (n);
-    if (t == NULL || dn_node_get_node_type (n) != DN_NODE_PARAGRAPH)
+    if (dn_node_get_node_type (n) == DN_NODE_TOC) {
+      read_reader_toc (doc, n, entries, figure);
+      last = n;
       break;
+    }
+    if (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH || dn_node_get_text (n) == NULL)
+      break;
+    char *t = dn_analysis_printed_text (n);
     JsonObject *e = toc_entry (doc, t, figure);
+    g_free (t);
     if (e == NULL)
       break;
     json_array_add_object_element (entries, e);
@@ -888,8 +995,8 @@ set_or_null_object (JsonObject *o, const char *key, JsonObject *v)
 static DnNode *
 first_text (DnNode *n)
 {
-  while (n != NULL && (dn_node_get_node_type (n) == DN_NODE_FURNITURE ||
-                       (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH && dn_node_get_node_type (n) != DN_NODE_HEADING)))
+  while (n != NULL && dn_node_get_node_type (n) != DN_NODE_PARAGRAPH && dn_node_get_node_type (n) != DN_NODE_HEADING &&
+         dn_node_get_node_type (n) != DN_NODE_TABLE && dn_node_get_node_type (n) != DN_NODE_TOC)
     n = dn_node_next (n);
   return n;
 }
@@ -998,6 +1105,21 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
       DnNode *after = last != NULL ? dn_node_next (last) : dn_node_next (n);
       toc_node (n, last != NULL ? dn_node_next (n) : NULL, last, entries, FALSE);
       n = after;
+    } else if (dn_node_get_node_type (n) == DN_NODE_TOC && toc == NULL) {
+      /* A reader's TOC with no label paragraph before it. */
+      toc = json_object_new ();
+      const char *toc_title = dn_node_get_attr (n, DN_ATTR_TITLE);
+      gboolean titled = toc_title != NULL;
+      json_object_set_string_member (toc, "heading_raw", titled ? toc_title : "");
+      JsonArray *entries = json_array_new ();
+      read_reader_toc (doc, n, entries, FALSE);
+      toc_levels (doc, entries);
+      json_object_set_array_member (toc, "entries", entries);
+      DnNode *after = dn_node_next (n);
+      DnNode *t = toc_node (n, NULL, NULL, entries, FALSE);
+      if (titled)
+        dn_node_set_attr (t, DN_ATTR_TITLE, json_object_get_string_member (toc, "heading_raw"));
+      n = after;
     } else if (key_is (n, figure_list_labels) || key_is (n, table_list_labels)) {
       gboolean tables = key_is (n, table_list_labels);
       JsonArray *entries = tables ? json_array_new () : json_array_ref (figure_list);
@@ -1031,19 +1153,21 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
         rows = json_array_new ();
       }
       JsonObject *row = json_object_new ();
-      char *name = node_trimmed (m);
+      char *name = printed_trimmed (m);
       json_object_set_null_member (row, "label");
       json_object_set_string_member (row, "name", name);
       json_object_set_string_member (row, "key", key);
       g_free (name);
-      dn_node_set_node_type (m, DN_NODE_HEADING);
+      if (dn_node_get_node_type (m) != DN_NODE_TABLE) {
+        dn_node_set_node_type (m, DN_NODE_HEADING);
+        char *t = node_trimmed (m);
+        dn_node_set_text (m, t);
+        g_free (t);
+      }
       dn_node_set_attr (m, DN_ATTR_ROLE, "summary_row");
-      char *t = node_trimmed (m);
-      dn_node_set_text (m, t);
-      g_free (t);
       DnNode *v = dn_node_next (m);
-      if (v != NULL && dn_node_get_text (v) != NULL) {
-        char *vt = node_trimmed (v);
+      if (v != NULL) {
+        char *vt = printed_trimmed (v);
         if (g_str_has_prefix (vt, "(含") || g_str_has_prefix (vt, "（含")) {
           json_object_set_string_member (row, "note", vt);
           dn_node_set_attr (m, DN_ATTR_NOTE, vt);
@@ -1058,9 +1182,7 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
       GString *val = g_string_new (NULL);
       guint count = 0;
       for (DnNode *w = v; w != NULL && narrative_key (w) == NULL; w = dn_node_next (w)) {
-        if (dn_node_get_text (w) == NULL)
-          continue;
-        char *wt = node_trimmed (w);
+        char *wt = printed_trimmed (w);
         if (*wt != '\0') {
           if (val->len > 0)
             g_string_append_c (val, '\n');
