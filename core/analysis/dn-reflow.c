@@ -99,9 +99,39 @@ split_or_reflow (DnDocument *doc)
     if ((t == DN_NODE_PARAGRAPH || t == DN_NODE_HEADING) && text != NULL && strchr (text, '\n') != NULL &&
         dn_node_get_n_spans (n) == 0) {
       if (dn_node_get_hints (n)->flags & DN_HINT_WRAPPED_LINES) {
-        char *flow = dn_text_reflow (text);
-        dn_node_set_text (n, flow);
-        g_free (flow);
+        /* Layout lines are reflowed, but a line that opens with a
+         * numbering marker starts a new block (a PDF reader may keep a
+         * heading and the next numbered line in one block). */
+        char **lines = g_strsplit (text, "\n", -1);
+        GPtrArray *blocks = g_ptr_array_new_with_free_func (g_free);
+        GString *cur = g_string_new (NULL);
+        for (guint i = 0; lines[i] != NULL; i++) {
+          DnMarker m;
+          gboolean marked = i > 0 && dn_marker_parse (lines[i], &m);
+          if (marked)
+            dn_marker_clear (&m);
+          if (marked && cur->len > 0) {
+            g_ptr_array_add (blocks, g_string_free (cur, FALSE));
+            cur = g_string_new (NULL);
+          }
+          char *j = dn_text_join (cur->str, lines[i]);
+          g_string_assign (cur, j);
+          g_free (j);
+        }
+        g_ptr_array_add (blocks, g_string_free (cur, FALSE));
+        g_strfreev (lines);
+        dn_node_set_text (n, blocks->pdata[0]);
+        DnNode *after = n;
+        DnHints hints = *dn_node_get_hints (n);
+        for (guint i = 1; i < blocks->len; i++) {
+          DnNode *b = dn_node_new (DN_NODE_PARAGRAPH);
+          dn_node_set_text (b, blocks->pdata[i]);
+          *dn_node_hints (b) = hints;
+          dn_node_hints (b)->outline_level = 0;
+          dn_node_insert_after (after, b);
+          after = b;
+        }
+        g_ptr_array_free (blocks, TRUE);
       } else {
         char **lines = g_strsplit (text, "\n", -1);
         DnNode *after = n;
@@ -127,9 +157,49 @@ split_or_reflow (DnDocument *doc)
   }
 }
 
+/* A table that runs on to the next page: two tables with the same number
+ * of columns separated only by page furniture become one. */
+static void
+merge_continued_tables (DnDocument *doc)
+{
+  guint merged = 0;
+  DnNode *root = dn_document_get_root (doc);
+  for (DnNode *t = dn_node_first_child (root); t != NULL; t = dn_node_next (t)) {
+    if (dn_node_get_node_type (t) != DN_NODE_TABLE || dn_node_first_child (t) == NULL)
+      continue;
+    for (;;) {
+      DnNode *n = dn_node_next (t);
+      while (n != NULL && dn_node_get_node_type (n) == DN_NODE_FURNITURE)
+        n = dn_node_next (n);
+      if (n == NULL || dn_node_get_node_type (n) != DN_NODE_TABLE || dn_node_first_child (n) == NULL ||
+          dn_node_count_children (dn_node_first_child (n)) != dn_node_count_children (dn_node_last_child (t)))
+        break;
+      int pt = dn_node_get_hints (t)->page, pn = dn_node_get_hints (n)->page;
+      if (pt == 0 || pn != pt + 1)
+        break;
+      while (dn_node_first_child (n) != NULL)
+        dn_node_append_child (t, dn_node_first_child (n));
+      /* Furniture between the halves moves after the table. */
+      DnNode *f = dn_node_next (t);
+      DnNode *keep = n;
+      while (f != n) {
+        DnNode *fn = dn_node_next (f);
+        dn_node_insert_after (keep, f);
+        keep = f;
+        f = fn;
+      }
+      dn_node_free (n);
+      merged++;
+    }
+  }
+  if (merged > 0)
+    dn_document_add_warning (doc, "TABLE_CONTINUED", 0, "%u table(s) continued on the next page were joined", merged);
+}
+
 void
 dn_reflow_prepare (DnDocument *doc)
 {
+  merge_continued_tables (doc);
   strip_residue_all (doc);
   detect_hard_wrap (doc);
   split_or_reflow (doc);

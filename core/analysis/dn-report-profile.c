@@ -48,8 +48,18 @@ static const char *const table_list_labels[] = { "表目錄", "表次", "表目�
 /* A TOC line: ends with a printed page number after a tab, a dot leader or
  * spaces. Returns the page, or -1. @title_end receives where the title
  * part ends (before leaders). */
+static int toc_line_page_full (const char *t, gsize *title_end, gboolean lenient);
+
 static int
 toc_line_page (const char *t, gsize *title_end)
+{
+  return toc_line_page_full (t, title_end, FALSE);
+}
+
+/* @lenient: inside a TOC a space before the page number is leader enough
+ * (PDF text has no tabs). */
+static int
+toc_line_page_full (const char *t, gsize *title_end, gboolean lenient)
 {
   gsize n = strlen (t);
   while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
@@ -62,7 +72,7 @@ toc_line_page (const char *t, gsize *title_end)
   gsize e = d;
   gboolean leader = FALSE;
   while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '.')) {
-    leader |= t[e - 1] == '\t' || t[e - 1] == '.';
+    leader |= t[e - 1] == '\t' || t[e - 1] == '.' || lenient;
     e--;
   }
   /* "…" leaders */
@@ -120,6 +130,10 @@ narrative_key (DnNode *n)
   if (type != DN_NODE_PARAGRAPH && type != DN_NODE_HEADING && type != DN_NODE_TABLE)
     return NULL;
   char *t = dn_analysis_printed_text (n);
+  /* A grid row may hold the value on the next line of the same cell. */
+  char *nl = strchr (t, '\n');
+  if (nl != NULL)
+    *nl = '\0';
   char *k = dn_text_title_key (t);
   g_free (t);
   const char *found = NULL;
@@ -785,7 +799,7 @@ static JsonObject *
 toc_entry (DnDocument *doc, const char *raw, gboolean figure)
 {
   gsize title_end = 0;
-  int page = toc_line_page (raw, &title_end);
+  int page = toc_line_page_full (raw, &title_end, TRUE);
   if (page < 0)
     return NULL;
   char *head = g_strndup (raw, title_end);
@@ -904,10 +918,17 @@ toc_node (DnNode *label, DnNode *first_entry, DnNode *last, JsonArray *entries, 
   dn_node_insert_before (label, toc);
   guint i = 0;
   DnNode *n = first_entry;
+  DnNode *keep_after = toc;
   while (n != NULL) {
     DnNode *next = dn_node_next (n);
     gboolean end = n == last;
-    dn_node_free (n);
+    if (dn_node_get_node_type (n) == DN_NODE_FURNITURE) {
+      /* Page furniture between TOC pages stays, after the TOC. */
+      dn_node_insert_after (keep_after, n);
+      keep_after = n;
+    } else {
+      dn_node_free (n);
+    }
     if (end)
       break;
     n = next;
@@ -959,14 +980,35 @@ read_toc (DnDocument *doc, DnNode *label, JsonArray *entries, gboolean figure)
       last = n;
       break;
     }
-    if (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH || dn_node_get_text (n) == NULL)
+    DnNodeType type = dn_node_get_node_type (n);
+    if (type == DN_NODE_FURNITURE)
+      continue; /* a page footer between two TOC pages */
+    if ((type != DN_NODE_PARAGRAPH && type != DN_NODE_HEADING && type != DN_NODE_TABLE) ||
+        (type != DN_NODE_TABLE && dn_node_get_text (n) == NULL))
       break;
+    /* A PDF reader may see part of the TOC as a grid: one entry per row. */
     char *t = dn_analysis_printed_text (n);
-    JsonObject *e = toc_entry (doc, t, figure);
+    char **lines = g_strsplit (t, "\n", -1);
     g_free (t);
-    if (e == NULL)
+    gboolean all = lines[0] != NULL;
+    GPtrArray *got = g_ptr_array_new ();
+    for (guint i = 0; lines[i] != NULL && all; i++) {
+      JsonObject *e = toc_entry (doc, lines[i], figure);
+      if (e == NULL)
+        all = FALSE;
+      else
+        g_ptr_array_add (got, e);
+    }
+    g_strfreev (lines);
+    for (guint i = 0; i < got->len; i++) {
+      if (all)
+        json_array_add_object_element (entries, got->pdata[i]);
+      else
+        json_object_unref (got->pdata[i]);
+    }
+    g_ptr_array_free (got, TRUE);
+    if (!all)
       break;
-    json_array_add_object_element (entries, e);
     last = n;
   }
   return last;
@@ -1154,6 +1196,16 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
       }
       JsonObject *row = json_object_new ();
       char *name = printed_trimmed (m);
+      /* In a grid the value may share the label's cell, on its next line. */
+      char *in_cell = NULL;
+      char *nl = strchr (name, '\n');
+      if (nl != NULL) {
+        *nl = '\0';
+        in_cell = canonical_lines (nl + 1);
+        char *tn = dn_text_trim (name);
+        g_free (name);
+        name = tn;
+      }
       json_object_set_null_member (row, "label");
       json_object_set_string_member (row, "name", name);
       json_object_set_string_member (row, "key", key);
@@ -1179,9 +1231,12 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
       }
       /* The value: the blocks up to the next row; short values are copied
        * here, long ones (the whole meeting account) stay in the body. */
-      GString *val = g_string_new (NULL);
-      guint count = 0;
+      GString *val = g_string_new (in_cell);
+      guint count = in_cell != NULL && *in_cell != '\0';
+      g_free (in_cell);
       for (DnNode *w = v; w != NULL && narrative_key (w) == NULL; w = dn_node_next (w)) {
+        if (dn_node_get_node_type (w) == DN_NODE_FURNITURE)
+          continue;
         char *wt = printed_trimmed (w);
         if (*wt != '\0') {
           if (val->len > 0)

@@ -167,7 +167,9 @@ fill_entry (Entry *e, DnNode *n, GPtrArray *toc_keys)
   e->marked = node_marker (n, &e->m, &rest);
   e->rest_chars = title_units (rest);
   e->long_text = has_period (rest) || e->rest_chars > MAX_TITLE_UNITS;
-  e->reader_heading = dn_node_get_node_type (n) == DN_NODE_HEADING || dn_node_get_hints (n)->outline_level > 0;
+  /* A style or outline level is the author's word; a heading a reader
+   * guessed from a bold line (PDF) is only a candidate like any other. */
+  e->reader_heading = dn_node_get_hints (n)->outline_level > 0;
   e->toc = e->marked && toc_has (toc_keys, e->m.label, rest);
 }
 
