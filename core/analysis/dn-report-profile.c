@@ -849,6 +849,7 @@ toc_entry (DnDocument *doc, const char *raw, gboolean figure)
   char *r = dn_text_trim (raw);
   json_object_set_string_member (e, "raw", r);
   g_free (r);
+  g_free (head);
   (void) doc;
   return e;
 }
