@@ -245,6 +245,12 @@ classify (DnDocument *doc, GArray *entries, GPtrArray *toc_keys)
       if (n->marked && n->m.type == e->m.type && n->depth == e->depth)
         h = FALSE;
     }
+    /* The last of a run of consecutive items is an item too. */
+    if (h && i > 0) {
+      Entry *p = &g_array_index (entries, Entry, i - 1);
+      if (p->marked && p->m.type == e->m.type && p->depth == e->depth && !p->toc && !p->reader_heading)
+        h = FALSE;
+    }
     if (h && wrap > 0 && dn_text_display_width (text) * 100 >= (guint) wrap * 85 && !dn_text_is_terminated (text))
       h = FALSE;
     if (h && group_has_paragraph (entries, i))
