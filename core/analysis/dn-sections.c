@@ -395,6 +395,21 @@ dn_sections_build (DnDocument *doc, DnNode *first, GPtrArray *toc_keys)
         dn_node_set_attr_int (n, DN_ATTR_LEVEL, depth);
         if (dn_node_get_node_type (n) == DN_NODE_HEADING)
           dn_node_set_node_type (n, DN_NODE_PARAGRAPH);
+        /* A numbered paragraph counts in its level's sequence, so a
+         * heading after it is not reported as a gap. */
+        if (m.value > 0) {
+          Open *owner = NULL;
+          for (guint k = open->len; k > 0 && owner == NULL; k--)
+            if (g_array_index (open, Open, k - 1).depth < depth)
+              owner = &g_array_index (open, Open, k - 1);
+          if (owner != NULL) {
+            owner->last_type = m.type;
+            owner->last_value = m.value;
+          } else {
+            top_last_type = m.type;
+            top_last_value = m.value;
+          }
+        }
         dn_marker_clear (&m);
       }
       DnNode *parent = open->len > 0 ? g_array_index (open, Open, open->len - 1).section : root;
