@@ -23,12 +23,20 @@ typedef struct {
   int image_id;          /* poppler's id, for poppler_page_get_image() */
 } DnPdfImage;
 
+/* Line-fit facts of one block, for joining a paragraph across a page end:
+ * it runs on when the room left after its last line is smaller than what
+ * the next page's first word needs (that word would not have fitted). */
+typedef struct {
+  double room;           /* points left after the last line; G_MAXDOUBLE if not a paragraph */
+  double need;           /* points the first word needs, with its space */
+} DnPdfBlockFit;
+
 /* What the layout appended, in reading order, for the cross-page passes
  * (furniture, continuation, outline). Nodes are borrowed from the tree. */
 typedef struct {
   GPtrArray *blocks;     /* DnNode * of the top-level blocks appended */
+  GArray *fits;          /* DnPdfBlockFit per block, same order */
   GPtrArray *figures;    /* DnNode * per input image, same order as @images */
-  GPtrArray *open_blocks; /* paragraphs whose last line fills the column */
   guint n_tables;
   guint n_nodes;         /* nodes created */
 } DnPdfPageResult;

@@ -70,16 +70,19 @@ test_wrapped_paragraphs (void **state)
   assert_true (h->x0 == 72 && h->y0 == 100 && h->y1 == 144);
   assert_true (h->font_size == 12);
   assert_int_equal (h->align, DN_ALIGN_JUSTIFY);
-  /* The second paragraph ends with a short line: the page result lists it
-   * as not open-ended; the first one neither. */
-  assert_int_equal (res.open_blocks->len, 0);
+  /* Both paragraphs end with a short line: 27 em of room is left, more
+   * than any next first word needs. */
+  assert_int_equal (res.fits->len, 2);
+  const DnPdfBlockFit *fit = &g_array_index (res.fits, DnPdfBlockFit, 0);
+  assert_true (fit->room == 27 * 12);
+  assert_true (fit->need == 2 * 12); /* one CJK glyph and its em of slack */
   dn_pdf_page_result_clear (&res);
   dn_node_free (root);
   g_array_free (g, TRUE);
 }
 
-/* A line that fills the column and ends mid-sentence is open-ended (the
- * reader marks CONTINUES across pages from this). */
+/* A paragraph whose last line fills the column leaves no room (the reader
+ * marks CONTINUES across pages from this). */
 static void
 test_open_ended (void **state)
 {
@@ -90,8 +93,8 @@ test_open_ended (void **state)
   DnPdfPageResult res;
   DnNode *root = layout (g, NULL, 0, &res);
   assert_int_equal (dn_node_count_children (root), 1);
-  assert_int_equal (res.open_blocks->len, 1);
-  assert_ptr_equal (g_ptr_array_index (res.open_blocks, 0), dn_node_first_child (root));
+  assert_int_equal (res.fits->len, 1);
+  assert_true (g_array_index (res.fits, DnPdfBlockFit, 0).room == 0);
   dn_pdf_page_result_clear (&res);
   dn_node_free (root);
   g_array_free (g, TRUE);
