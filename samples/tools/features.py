@@ -305,6 +305,8 @@ def f_body(out):
                    + run("mail") + '<w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>'
                    + '<w:r><w:sym w:font="Symbol" w:char="F061"/></w:r>')
             + para('<w:r><w:br w:type="page"/></w:r>' + run("新頁"))
+            + para('<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val="center"/></w:rubyPr><w:rt><w:r><w:t>ㄊㄞˊ</w:t></w:r>'
+                   '</w:rt><w:rubyBase><w:r><w:t>臺</w:t></w:r></w:rubyBase></w:ruby></w:r>' + run("灣"))
             + para(run("置中"), extra_ppr='<w:jc w:val="center"/><w:outlineLvl w:val="9"/>'))
     pkg.add_part("docProps/core.xml",
                  ooxml.core_xml(title="功能範例", subject="DOCX 讀取", creator="王小明", keywords="APEC; 數位",
@@ -318,6 +320,73 @@ def f_body(out):
     pkg.add_rel("", "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
                 "docProps/app.xml")
     finish(pkg, body, os.path.join(out, "feature-body.docx"), sect=sect)
+
+
+NUMSTYLES = (
+    '<w:style w:type="paragraph" w:styleId="NumH1"><w:name w:val="Num Heading 1"/><w:basedOn w:val="Heading1"/>'
+    '<w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="NumH2"><w:name w:val="Num Heading 2"/><w:basedOn w:val="Heading2"/>'
+    '<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr></w:style>'
+)
+
+
+def f_numstyle(out):
+    # Numbering that comes through paragraph styles (a multilevel list linked
+    # to headings), a level that never restarts (lvlRestart 0), a whole level
+    # replaced in a lvlOverride, and numId 0 switching a style's list off.
+    pkg = ooxml.Package()
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=NUMSTYLES), wml_ct("styles"))
+    pkg.main_rel("styles", "styles.xml")
+    abstracts = {1: [lvl(0, "ideographLegalTraditional", "%1、"), lvl(1, "taiwaneseCountingThousand", "%2、"),
+                     lvl(2, "decimal", "%3.", restart=0)]}
+    override = ('<w:lvlOverride w:ilvl="1"><w:startOverride w:val="3"/>'
+                '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="upperLetter"/><w:lvlText w:val="%2)"/>'
+                '</w:lvl></w:lvlOverride>')
+    numbering = ooxml.numbering_xml(abstracts, {1: (1, {})}).replace(
+        "</w:numbering>", '<w:num w:numId="3"><w:abstractNumId w:val="1"/>%s</w:num></w:numbering>' % override)
+    pkg.add_part("word/numbering.xml", numbering, wml_ct("numbering"))
+    pkg.main_rel("numbering", "numbering.xml")
+    body = (para(run("目的"), style="NumH1") + para(run("背景"), style="NumH2") + para(run("範圍"), style="NumH2")
+            + para(run("項目A"), num=1, ilvl=2)
+            + para(run("過程"), style="NumH1") + para(run("行程"), style="NumH2") + para(run("項目B"), num=1, ilvl=2)
+            + para(run("覆寫"), num=3, ilvl=1)
+            + para(run("未編號標題"), style="NumH1", extra_ppr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'))
+    finish(pkg, body, os.path.join(out, "feature-numstyle.docx"))
+
+
+LINKSTYLES = (
+    '<w:style w:type="paragraph" w:styleId="LH1"><w:name w:val="heading 1"/><w:pPr><w:numPr><w:numId w:val="4"/>'
+    '</w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="LH2"><w:name w:val="heading 2"/><w:pPr><w:numPr><w:numId w:val="4"/>'
+    '</w:numPr><w:outlineLvl w:val="1"/></w:pPr></w:style>'
+    '<w:style w:type="numbering" w:styleId="ReportList"><w:name w:val="Report List"/><w:pPr><w:numPr>'
+    '<w:numId w:val="5"/></w:numPr></w:pPr></w:style>'
+)
+
+
+def f_numlink(out):
+    # Heading styles that carry only a numId: the level is the one whose
+    # w:pStyle names the style. The num they use points at an abstract list
+    # that is only a numStyleLink to a numbering style, whose own num holds
+    # the levels (Word writes this for "list styles"). ECMA-376 §17.9.23:
+    # the pStyle link decides the level. LibreOffice 7.4 ignores it and
+    # prints every heading at level 0, so this file is not for PDF pairs.
+    pkg = ooxml.Package()
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=LINKSTYLES), wml_ct("styles"))
+    pkg.main_rel("styles", "styles.xml")
+    real = ('<w:abstractNum w:abstractNumId="7"><w:styleLink w:val="ReportList"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="ideographLegalTraditional"/><w:pStyle w:val="LH1"/>'
+            '<w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="taiwaneseCountingThousand"/><w:pStyle w:val="LH2"/>'
+            '<w:lvlText w:val="%2、"/></w:lvl></w:abstractNum>'
+            '<w:abstractNum w:abstractNumId="8"><w:numStyleLink w:val="ReportList"/></w:abstractNum>')
+    numbering = ooxml.numbering_xml({}, {4: (8, {}), 5: (7, {})}).replace(
+        '<w:num w:numId="4">', real + '<w:num w:numId="4">')
+    pkg.add_part("word/numbering.xml", numbering, wml_ct("numbering"))
+    pkg.main_rel("numbering", "numbering.xml")
+    body = (para(run("目的"), style="LH1") + para(run("背景"), style="LH2") + para(run("範圍"), style="LH2")
+            + para(run("過程"), style="LH1") + para(run("行程"), style="LH2"))
+    finish(pkg, body, os.path.join(out, "feature-numlink.docx"))
 
 
 def f_hidden(out):
@@ -407,9 +476,34 @@ def make_bad(out):
         f.write(cfb(["WordDocument", "1Table", "\x05SummaryInformation"]))
 
 
+def make_stress(out):
+    """Legal but hostile shapes that must read in linear-ish time and bounded
+    stack: a 20 000-style basedOn chain, a table of wide vertically merged
+    rows, and 20 000 hyperlink relationships."""
+    d = os.path.join(out, "stress")
+    os.makedirs(d, exist_ok=True)
+    pkg = ooxml.Package()
+    chain = "".join('<w:style w:type="paragraph" w:styleId="S%d"><w:name w:val="S%d"/>%s</w:style>'
+                    % (i, i, '<w:basedOn w:val="S%d"/>' % (i - 1) if i else "<w:rPr><w:b/></w:rPr>")
+                    for i in range(20000))
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=chain), wml_ct("styles"))
+    pkg.main_rel("styles", "styles.xml")
+    links = []
+    for i in range(20000):
+        rid = pkg.main_rel("hyperlink", "https://example.org/%d" % i, external=True)
+        links.append('<w:hyperlink r:id="%s">%s</w:hyperlink>' % (rid, run("L")))
+    cells = 5000
+    restart = "<w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>%s</w:tc>" % para(run("v"))
+    cont = "<w:tc><w:tcPr><w:vMerge/></w:tcPr>%s</w:tc>" % para("")
+    tbl = "<w:tbl><w:tblPr/><w:tr>%s</w:tr>%s</w:tbl>" % (restart * cells, ("<w:tr>%s</w:tr>" % (cont * cells)) * 20)
+    body = para(run("鏈末"), style="S19999") + para("".join(links)) + tbl
+    finish(pkg, body, os.path.join(d, "stress.docx"))
+
+
 def make_features(out):
     for f in (f_tables, f_notes, f_tracked, f_comments, f_textbox, f_toc, f_hyperlinks, f_images, f_strict,
-              f_mainpart, f_numbering, f_body, f_hidden):
+              f_mainpart, f_numbering, f_body, f_hidden, f_numstyle, f_numlink):
         f(out)
     make_bad(out)
+    make_stress(out)
     print("feature samples and bad/ packages written")

@@ -73,6 +73,7 @@ check("欄一\t欄二\n第二行" in paras, "tab and line break kept")
 check("書籤TehXY" in paras, "bookmarks, proofing marks and rendered page breaks leave no trace")
 check("co\u00adoperate e\u2011mail\uf0e0\u03b1" in paras, "soft hyphen (U+00AD), non-breaking hyphen, w:sym (Wingdings kept, Symbol α mapped)")
 check("新頁" in paras, "page break leaves the text")
+check("臺灣" in paras, "ruby: base text kept, phonetic guide dropped")
 check(paras.get("置中", {}).get("hints", {}).get("align") in ("center",), "alignment hint")
 furn = nodes(rec, "furniture")
 check([f.get("role") for f in furn] == ["header", "page_number"], "header and footer furniture: %r"
@@ -103,6 +104,18 @@ got = {n.get("text"): n.get("label") for n in nodes(rec, "paragraph")}
 for text, label in want.items():
     check(got.get(text, "missing") == label, "label of %s: want %r, got %r" % (text, label, got.get(text, "missing")))
 check(not rec.get("warnings"), "no warnings for supported formats: %r" % rec.get("warnings"))
+
+rec = read("feature-numstyle.docx")
+got = [(n.get("text"), n.get("label"), n["type"]) for n in nodes(rec) if n["type"] in ("heading", "paragraph")]
+check(got == [("目的", "壹、", "heading"), ("背景", "一、", "heading"), ("範圍", "二、", "heading"),
+              ("項目A", "1.", "paragraph"), ("過程", "貳、", "heading"), ("行程", "一、", "heading"),
+              ("項目B", "2.", "paragraph"), ("覆寫", "C)", "paragraph"), ("未編號標題", None, "heading")],
+      "numbering through styles, lvlRestart 0, lvlOverride with a whole lvl, numId 0: %r" % got)
+
+rec = read("feature-numlink.docx")
+got = [(n.get("label"), n.get("text")) for n in nodes(rec, "heading")]
+check(got == [("壹、", "目的"), ("一、", "背景"), ("二、", "範圍"), ("貳、", "過程"), ("一、", "行程")],
+      "levels from lvl pStyle links, levels through numStyleLink: %r" % got)
 
 # ---- tables ----
 rec = read("feature-tables.docx")
@@ -190,6 +203,16 @@ with tempfile.TemporaryDirectory() as d:
     shutil.copy(os.path.join(SAMPLES, "seed-002-manual.docx"), fake)
     rc, rec, err = convert(None, path=fake)
     check(rc == 0 and rec["source"]["format"] == "docx", "a .pdf that is a DOCX reads as DOCX (%s)" % err.strip())
+
+# ---- legal but hostile shapes read in bounded time and stack ----
+rec = read("stress/stress.docx")
+b = rec["body"]["children"]
+check(len(b) == 3 and b[0].get("text") == "鏈末", "20 000-style basedOn chain reads")
+check(any(w["code"] == "DOCX_STYLE_LOOP" for w in rec.get("warnings", [])), "over-long style chain is reported")
+check(len(b) == 3 and len(b[1].get("marks", [])) == 20000 and b[1]["marks"][-1].get("href") == "https://example.org/19999",
+      "20 000 hyperlink relationships resolve")
+check(len(b) == 3 and len(b[2]["children"]) == 21 and b[2]["children"][0]["children"][0].get("row_span") == 21
+      and len(b[2]["children"][1].get("children", [])) == 0, "5 000 columns merged down 21 rows")
 
 # ---- hostile and unsupported inputs: exit status and message ----
 bad = {"bad/zip-bomb.docx": (1, "zip bomb"), "bad/traversal.docx": (1, ".."), "bad/absolute.docx": (1, "absolute"),
