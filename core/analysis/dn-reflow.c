@@ -363,11 +363,14 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
       first_page = pa;
     dn_node_set_text (a, j);
     g_free (j);
-    /* Furniture between the halves moves after the joined paragraph. */
+    /* Furniture between the halves moves after the joined paragraph, in
+     * its order. */
     DnNode *f = dn_node_next (a);
+    DnNode *keep = b;
     while (f != b) {
       DnNode *fn = dn_node_next (f);
-      dn_node_insert_after (b, f);
+      dn_node_insert_after (keep, f);
+      keep = f;
       f = fn;
     }
     dn_node_free (b);
