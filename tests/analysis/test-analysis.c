@@ -429,22 +429,23 @@ test_page_wrap_join (void **state)
   (void) state;
   DnDocument *doc = dn_document_new ();
   DnNode *root = dn_document_get_root (doc);
-  const char *texts[] = { "壹、目的", "1. 重視線上兒童個資保護：為避免業者擅加蒐集，會員認為應採取", NULL,
+  const char *texts[] = { "壹、目的", "1. 重視線上兒童個資保護：為避免業者擅加蒐集，會員認為應採取", NULL, NULL,
                           "更高保護。新加坡發布準則。", "2. 第二點說明。", "3. 第三點\n跨行的文字。" };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++) {
     DnNode *n;
     if (texts[i] == NULL) {
-      /* A running footer between the halves: it stays out of the text. */
+      /* A footer and a running header between the halves: they stay out
+       * of the text, in their order. */
       n = dn_node_append_new (root, DN_NODE_FURNITURE);
-      dn_node_set_text (n, "- 3 -");
-      dn_node_set_attr (n, DN_ATTR_ROLE, "page_number");
-      dn_node_hints (n)->page = 1;
+      dn_node_set_text (n, i == 2 ? "- 3 -" : "出國報告");
+      dn_node_set_attr (n, DN_ATTR_ROLE, i == 2 ? "page_number" : "header");
+      dn_node_hints (n)->page = i == 2 ? 1 : 2;
       continue;
     }
     n = dn_node_append_new (root, DN_NODE_PARAGRAPH);
     dn_node_set_text (n, texts[i]);
     dn_node_hints (n)->page = i < 2 ? 1 : 2;
-    if (i == 5)
+    if (i == 6)
       dn_node_hints (n)->flags |= DN_HINT_WRAPPED_LINES;
   }
   dn_analyse_document (doc);
@@ -453,6 +454,8 @@ test_page_wrap_join (void **state)
   DnNode *p = dn_node_next (dn_node_first_child (s1));
   assert_string_equal (dn_node_get_text (p), "重視線上兒童個資保護：為避免業者擅加蒐集，會員認為應採取更高保護。新加坡發布準則。");
   assert_int_equal (dn_node_get_node_type (dn_node_next (p)), DN_NODE_FURNITURE);
+  assert_string_equal (dn_node_get_text (dn_node_next (p)), "- 3 -");
+  assert_string_equal (dn_node_get_text (dn_node_next (dn_node_next (p))), "出國報告");
   DnNode *p3 = dn_node_last_child (s1);
   assert_string_equal (dn_node_get_text (p3), "第三點跨行的文字。");
   assert_true (dn_document_has_warning (doc, "PARAGRAPH_JOINED"));
