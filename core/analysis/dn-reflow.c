@@ -196,11 +196,35 @@ merge_continued_tables (DnDocument *doc)
     dn_document_add_warning (doc, "TABLE_CONTINUED", 0, "%u table(s) continued on the next page were joined", merged);
 }
 
+/* Wrapped lines inside table cells, captions and list items (anything but
+ * the top-level blocks split_or_reflow() handles) are reflowed in place. */
+static void
+reflow_nested (DnDocument *doc)
+{
+  DnNode *root = dn_document_get_root (doc);
+  DnIter it;
+  dn_iter_init (&it, root);
+  DnEventType ev;
+  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
+    DnNode *n = it.current;
+    if (ev != DN_EVENT_ENTER || dn_node_parent (n) == root || dn_node_parent (n) == NULL ||
+        !(dn_node_get_hints (n)->flags & DN_HINT_WRAPPED_LINES) || dn_node_get_n_spans (n) > 0)
+      continue;
+    const char *t = dn_node_get_text (n);
+    if (t == NULL || strchr (t, '\n') == NULL)
+      continue;
+    char *flow = dn_text_reflow (t);
+    dn_node_set_text (n, flow);
+    g_free (flow);
+  }
+}
+
 void
 dn_reflow_prepare (DnDocument *doc)
 {
   merge_continued_tables (doc);
   strip_residue_all (doc);
+  reflow_nested (doc);
   detect_hard_wrap (doc);
   split_or_reflow (doc);
 }

@@ -263,13 +263,11 @@ table_traveller (const char *line, char **org_carry, JsonArray *travellers, Json
   guint n = g_strv_length (cells);
   gboolean ok = TRUE;
   if (n >= 3) {
-    /* The organisation may itself contain spaces: the last two cells are
-     * name and title. */
-    GString *o = g_string_new (cells[0]);
-    for (guint i = 1; i + 2 < n; i++)
-      g_string_append (o, cells[i]);
+    /* The last two cells are name and title, the one before them the
+     * organisation; anything further left is a wrapped row label of the
+     * grid (姓名、職銜). */
     g_free (*org_carry);
-    *org_carry = g_string_free (o, FALSE);
+    *org_carry = g_strdup (cells[n - 3]);
     add_org (orgs, *org_carry);
     json_array_add_object_element (travellers, traveller (cells[n - 2], cells[n - 1], *org_carry));
   } else if (n == 2 && *org_carry != NULL) {
@@ -629,6 +627,29 @@ match_sheet_label (const char *raw, const char **value_at, gboolean *prefix_only
     }
     if (*p == '\0' && l != sheet_labels[i][0])
       *prefix_only = TRUE;
+  }
+  /* A grid cell that wraps the label (出席經濟體及 | 重要單位 on the next
+   * visual row): at least three label characters, then the cell ends. */
+  for (guint i = 0; i < G_N_ELEMENTS (sheet_labels); i++) {
+    const char *l = sheet_labels[i][0];
+    const char *p = raw;
+    guint matched = 0;
+    while (*l != '\0' && *p != '\0' && *p != '\t' && *p != '\n') {
+      gunichar pc = g_utf8_get_char (p);
+      if (pc == ' ' || pc == 0x3000) {
+        p = g_utf8_next_char (p);
+        continue;
+      }
+      if (pc != g_utf8_get_char (l))
+        break;
+      p = g_utf8_next_char (p);
+      l = g_utf8_next_char (l);
+      matched++;
+    }
+    if (matched >= 3 && (*p == '\t' || *p == '\n')) {
+      *value_at = p;
+      return (int) i;
+    }
   }
   return -1;
 }
