@@ -739,6 +739,23 @@ dn_pdf_starts_with_marker (const char *text)
 }
 
 gboolean
+dn_pdf_is_page_number (const char *text)
+{
+  static GRegex *re;
+  static gsize once;
+  if (g_once_init_enter (&once)) {
+    re = g_regex_new ("^\\s*(?:[-–—~‧·]?\\s*\\d{1,4}\\s*[-–—~‧·]?"
+                      "|第\\s*\\d{1,4}\\s*頁(?:\\s*[,，/、]?\\s*共\\s*\\d{1,4}\\s*頁)?"
+                      "|(?:[Pp]age|頁次?)\\s*[:：]?\\s*\\d{1,4}(?:\\s*(?:of|/)\\s*\\d{1,4})?"
+                      "|\\d{1,4}\\s*/\\s*\\d{1,4}"
+                      "|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})\\s*$",
+                      G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave (&once, 1);
+  }
+  return text != NULL && g_regex_match (re, text, 0, NULL);
+}
+
+gboolean
 dn_pdf_ends_sentence (const char *text)
 {
   if (text == NULL)

@@ -53,6 +53,9 @@ void dn_pdf_page_result_clear (DnPdfPageResult *result);
 /* TRUE when @text starts with a list or heading marker (壹、 一、 (一) 1.
  * (1) A. 圖 1 表 1, bullets). */
 gboolean dn_pdf_starts_with_marker (const char *text);
+/* TRUE when @text is nothing but a page number: "3", "- 3 -", "第 3 頁",
+ * "第 3 頁，共 9 頁", "Page 3 of 9", "3 / 9", roman numerals. */
+gboolean dn_pdf_is_page_number (const char *text);
 /* TRUE when @text ends a sentence or clause (。！？；： . ! ? ; :). */
 gboolean dn_pdf_ends_sentence (const char *text);
 

@@ -11,7 +11,25 @@
  * blocks their heading level.
  *
  * poppler never prints: its diagnostics arrive through GLib logging in the
- * "Poppler" domain, which is captured for the read and turned into warnings. */
+ * "Poppler" domain, which is captured for the read and turned into warnings
+ * (the handler is process-wide while a read runs: one read at a time per
+ * process, as the batch runner's one child per file gives).
+ *
+ * What analysis gets, per block (all with hints page and bbox):
+ * - paragraph: the lines of one paragraph joined by '\n' with no space
+ *   beside it (DN_HINT_WRAPPED_LINES when more than one); a new paragraph
+ *   starts where the font size or an all-bold line changes, the vertical
+ *   gap grows, or the previous line left room for this line's first word;
+ *   DN_HINT_CONTINUES when it runs on past its page (see
+ *   mark_continuations); font_size, bold, align, indent; cells of a grid
+ *   too small to trust are kept as one paragraph per row, joined by tabs,
+ *   with DN_HINT_UNCERTAIN and a TABLE_UNCERTAIN warning;
+ * - heading: a paragraph matching an outline entry, outline_level set;
+ * - table / table_row / table_cell: aligned columns, first row
+ *   DN_HINT_HEADER_ROW, wrapped cell lines joined by '\n';
+ * - figure: an image placement; attrs image (with --images), media_type,
+ *   width, height; captions stay paragraphs next to it;
+ * - furniture: attr role header / footer / page_number. */
 #include <cairo.h>
 #include <errno.h>
 #include <poppler.h>
@@ -291,23 +309,6 @@ furniture_key (const char *text, Zone zone)
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-is_page_number (const char *text)
-{
-  static GRegex *re;
-  static gsize once;
-  if (g_once_init_enter (&once)) {
-    re = g_regex_new ("^\\s*(?:[-–—~‧·]?\\s*\\d{1,4}\\s*[-–—~‧·]?"
-                      "|第\\s*\\d{1,4}\\s*頁(?:\\s*[,，/、]?\\s*共\\s*\\d{1,4}\\s*頁)?"
-                      "|(?:[Pp]age|頁次?)\\s*[:：]?\\s*\\d{1,4}(?:\\s*(?:of|/)\\s*\\d{1,4})?"
-                      "|\\d{1,4}\\s*/\\s*\\d{1,4}"
-                      "|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})\\s*$",
-                      G_REGEX_OPTIMIZE, 0, NULL);
-    g_once_init_leave (&once, 1);
-  }
-  return g_regex_match (re, text, 0, NULL);
-}
-
 static void
 mark_furniture (GArray *edges, guint n_pages)
 {
@@ -349,7 +350,7 @@ mark_furniture (GArray *edges, guint n_pages)
         const char *text = dn_node_get_text (node);
         g_autofree char *key = furniture_key (text, z);
         guint c = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
-        gboolean number = is_page_number (text);
+        gboolean number = dn_pdf_is_page_number (text);
         if (c >= need || (number && (c >= 2 || n_pages == 1))) {
           dn_node_set_node_type (node, DN_NODE_FURNITURE);
           dn_node_set_attr (node, DN_ATTR_ROLE, number ? "page_number" : z == ZONE_TOP ? "header" : "footer");

@@ -278,6 +278,18 @@ test_markers (void **state)
   assert_false (dn_pdf_ends_sentence (""));
 }
 
+static void
+test_page_numbers (void **state)
+{
+  const char *yes[] = { "3", " 12 ", "- 3 -", "— 14 —", "第 3 頁", "第3頁", "第 3 頁，共 9 頁", "Page 3 of 9",
+                        "page 4", "3 / 9", "iv", "XII" };
+  const char *no[] = { "出國報告", "第 3 章", "2024 年", "3 月 4 日", "12345", "- 3 - 出國報告", "" };
+  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
+    assert_true (dn_pdf_is_page_number (yes[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (no); i++)
+    assert_false (dn_pdf_is_page_number (no[i]));
+}
+
 /* Nothing at all: no blocks, no crash. */
 static void
 test_empty_page (void **state)
@@ -304,6 +316,7 @@ main (void)
     cmocka_unit_test (test_two_columns),
     cmocka_unit_test (test_figures),
     cmocka_unit_test (test_markers),
+    cmocka_unit_test (test_page_numbers),
     cmocka_unit_test (test_empty_page),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

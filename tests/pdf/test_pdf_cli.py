@@ -178,6 +178,7 @@ def test_columns():
     rc, rec, _ = convert("feature-columns.pdf")
     if not check(rc == 0, f"feature-columns: exit {rc}"):
         return
+    check(rec["metadata"].get("tagged") is True, "feature-columns: exported as a tagged PDF")
     body = rec["body"]["children"]
     texts = [n.get("text", "") for n in body]
     expected = ["數位經濟指導小組會議紀要（兩欄）", "左欄開始：" + P1, P2, P4, P3, "右欄開始：" + P4, P1,
