@@ -141,6 +141,7 @@ typedef struct {
   GHashTable *note_numbers;   /* "fn3" → "1" */
   int n_footnote_refs, n_endnote_refs;
   GHashTable *images;         /* part name → file name written */
+  GHashTable *image_names;    /* file names used, to keep them unique */
   guint64 nodes;
   guint depth;                /* block nesting (tables, text boxes) */
   GError *error;              /* first fatal error */
@@ -831,6 +832,23 @@ image_file (Ctx *ctx, const char *part)
     g_string_append_c (s, '-');
     for (const char *p = basename_of (part); *p; p++)
       g_string_append_c (s, g_ascii_isalnum (*p) || *p == '.' || *p == '-' || *p == '_' ? *p : '_');
+    /* Two parts with one base name (word/media/a.png, word/embeddings/a.png)
+     * get -2, -3, … in order of first use. */
+    if (g_hash_table_contains (ctx->image_names, s->str)) {
+      const char *dot = strrchr (s->str, '.');
+      gsize stem_len = dot != NULL && dot > s->str ? (gsize) (dot - s->str) : s->len;
+      char *ext = g_strdup (s->str + stem_len);
+      g_string_truncate (s, stem_len);
+      gsize base_len = s->len;
+      for (int i = 2;; i++) {
+        g_string_truncate (s, base_len);
+        g_string_append_printf (s, "-%d%s", i, ext);
+        if (!g_hash_table_contains (ctx->image_names, s->str))
+          break;
+      }
+      g_free (ext);
+    }
+    g_hash_table_add (ctx->image_names, g_strdup (s->str));
     name = g_string_free (s, FALSE);
     GError *err = NULL;
     GBytes *b = dn_ooxml_zip_read (ctx->zip, part, &err);
@@ -1922,6 +1940,7 @@ ctx_clear (Ctx *ctx)
   g_clear_pointer (&ctx->fields, g_ptr_array_unref);
   g_clear_pointer (&ctx->note_numbers, g_hash_table_unref);
   g_clear_pointer (&ctx->images, g_hash_table_unref);
+  g_clear_pointer (&ctx->image_names, g_hash_table_unref);
   if (ctx->toc != NULL && dn_node_parent (ctx->toc) == NULL)
     dn_node_free (ctx->toc);
   g_free (ctx->default_pstyle);
@@ -1952,6 +1971,7 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
   ctx.fields = g_ptr_array_new_with_free_func (field_free);
   ctx.note_numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.image_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   rpr_init (&ctx.defaults);
   {
     const char *fn = options->file_name != NULL ? basename_of (options->file_name) : "image";

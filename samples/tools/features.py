@@ -169,11 +169,14 @@ def f_images(out):
     pkg.add_part("word/media/image2.png", png(1, 1, (0, 0, 255)))
     r1 = pkg.main_rel("image", "media/image1.png")
     r2 = pkg.main_rel("image", "media/image2.png")
+    pkg.add_part("word/embeddings/image1.png", png(1, 2, (0, 200, 0)))
+    r3 = pkg.main_rel("image", "embeddings/image1.png")
     vml = ('<w:r><w:pict><v:shape style="width:10pt;height:10pt" alt="VML 圖片"><v:imagedata r:id="%s" '
            'o:title="" xmlns:o="urn:schemas-microsoft-com:office:office"/></v:shape></w:pict></w:r>' % r2)
     body = (para(drawing(r1, "APEC TELWG 共同主席開場"), extra_ppr='<w:jc w:val="center"/>')
             + para(run("圖 1：APEC TELWG 共同主席開場"))
-            + para(vml) + para(run("圖 2：VML 圖片")))
+            + para(vml) + para(run("圖 2：VML 圖片"))
+            + para(drawing(r3, "同名圖檔", name="Picture 3", pid=3)) + para(run("圖 3：同名圖檔")))
     finish(pkg, body, os.path.join(out, "feature-images.docx"))
 
 
@@ -479,7 +482,7 @@ def make_bad(out):
 def make_stress(out):
     """Legal but hostile shapes that must read in linear-ish time and bounded
     stack: a 20 000-style basedOn chain, a table of wide vertically merged
-    rows, and 20 000 hyperlink relationships."""
+    rows, and 5 000 hyperlink relationships."""
     d = os.path.join(out, "stress")
     os.makedirs(d, exist_ok=True)
     pkg = ooxml.Package()
@@ -489,13 +492,13 @@ def make_stress(out):
     pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=chain), wml_ct("styles"))
     pkg.main_rel("styles", "styles.xml")
     links = []
-    for i in range(20000):
+    for i in range(5000):
         rid = pkg.main_rel("hyperlink", "https://example.org/%d" % i, external=True)
         links.append('<w:hyperlink r:id="%s">%s</w:hyperlink>' % (rid, run("L")))
-    cells = 5000
+    cells = 1000
     restart = "<w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>%s</w:tc>" % para(run("v"))
     cont = "<w:tc><w:tcPr><w:vMerge/></w:tcPr>%s</w:tc>" % para("")
-    tbl = "<w:tbl><w:tblPr/><w:tr>%s</w:tr>%s</w:tbl>" % (restart * cells, ("<w:tr>%s</w:tr>" % (cont * cells)) * 20)
+    tbl = "<w:tbl><w:tblPr/><w:tr>%s</w:tr>%s</w:tbl>" % (restart * cells, ("<w:tr>%s</w:tr>" % (cont * cells)) * 10)
     body = para(run("鏈末"), style="S19999") + para("".join(links)) + tbl
     finish(pkg, body, os.path.join(d, "stress.docx"))
 
