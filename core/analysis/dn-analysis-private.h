@@ -34,9 +34,10 @@ char *dn_text_remove_cjk_spaces (const char *s, guint *n_removed);
 /* The same, also returning in *@map_out (g_free) the new byte offset of
  * every old byte offset 0..strlen(@s), for moving inline spans. */
 char *dn_text_remove_cjk_spaces_map (const char *s, guint *n_removed, gint32 **map_out);
-/* Joins two pieces of running text: no space between CJK characters, one
- * space between Latin words, a hyphen at the end of @a followed by a
- * lower-case letter dropped (hyphen repair). */
+/* Joins two pieces of running text: no space next to a CJK character, one
+ * space between Latin words; a line-end hyphen before a lower-case letter
+ * is dropped (inter-/national), before a capital or digit kept without a
+ * space (APEC-/TEL). */
 char *dn_text_join (const char *a, const char *b);
 /* Reflows '\n'-separated layout lines into one line with dn_text_join(). */
 char *dn_text_reflow (const char *s);
@@ -120,8 +121,9 @@ JsonObject *dn_date_parse_range (const char *text, int default_year);
 
 /* ---- passes ---- */
 
-/* dn-reflow.c: cleans residue, splits text-reader blocks into lines and
- * tables, reflows wrapped lines. */
+/* dn-reflow.c: joins tables continued on the next page, removes markup
+ * residue, detects hard-wrapped text, splits text-reader blocks into lines,
+ * reflows layout-wrapped lines (splitting before a numbering marker). */
 void dn_reflow_prepare (DnDocument *doc);
 /* Removes stray spaces between CJK characters in @node's subtree (not in
  * text marked lang "en"); returns how many. */
@@ -133,8 +135,9 @@ void dn_reflow_join_continuations (DnDocument *doc, DnNode *first);
 
 /* dn-report-profile.c: recognises the front matter (cover, summary
  * sheet, abstract, TOC, figure list), wraps it in sections and returns
- * the report object being built; *body_start receives the first body
- * node (borrowed, may be NULL). */
+ * the report object being built (new reference); *body_start receives the
+ * first body node (borrowed, may be NULL). The TOC's title keys are
+ * appended to @toc_keys (an array freeing with g_free). */
 JsonObject *dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_keys);
 /* After the section tree is built: figures, tables, appendices, TOC
  * cross-check; fills @report. */
