@@ -20,7 +20,7 @@ import xml.etree.ElementTree as ET
 
 NS = "urn:docnorm:record:1"
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
-C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+C0 = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def item_names(source_root):
@@ -191,10 +191,10 @@ def main(argv):
     with tempfile.TemporaryDirectory() as d:
         p = os.path.join(d, "controls.txt")
         with open(p, "w", encoding="utf-8") as f:
-            f.write("壹、目的\n\n本次\x01會議\x1f文字，tab\there。\n\n貳、過程\n\n內容。\n")
+            f.write("壹、目的\n\n本次\x01會議\x1f文字，tab\there\uffff。\n\n貳、過程\n\n內容。\n")
         failures += check_one(docnorm, xmllint, xsd, items, p, ["-f", "txt"], "controls")
         x = run([docnorm, "convert", "-f", "txt", "-t", "xml", p]).stdout.decode("utf-8")
-        if "\ufffd" not in x or "\x01" in x:
+        if "\ufffd" not in x or "\x01" in x or "\uffff" in x:
             failures.append("controls: C0 characters not replaced with U+FFFD")
     failures += check_xsd_rejects(docnorm, xmllint, xsd, inputs[0])
     for f in failures:
