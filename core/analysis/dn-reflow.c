@@ -219,6 +219,26 @@ reflow_nested (DnDocument *doc)
   }
 }
 
+/* A block that is only a page number ("59", "- 3 -", "第 3 頁") is page
+ * furniture a text extraction left in the flow. */
+static void
+mark_page_numbers (DnDocument *doc)
+{
+  static GRegex *re = NULL;
+  if (g_once_init_enter (&re)) {
+    GRegex *r = g_regex_new ("^\\s*(?:[-–—]\\s*)?(?:第\\s*)?\\d{1,4}(?:\\s*頁)?(?:\\s*[-–—])?\\s*$",
+                             G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave (&re, r);
+  }
+  for (DnNode *n = dn_node_first_child (dn_document_get_root (doc)); n != NULL; n = dn_node_next (n)) {
+    const char *t = dn_node_get_text (n);
+    if (dn_node_get_node_type (n) == DN_NODE_PARAGRAPH && t != NULL && g_regex_match (re, t, 0, NULL)) {
+      dn_node_set_node_type (n, DN_NODE_FURNITURE);
+      dn_node_set_attr (n, DN_ATTR_ROLE, "page_number");
+    }
+  }
+}
+
 void
 dn_reflow_prepare (DnDocument *doc)
 {
@@ -227,6 +247,7 @@ dn_reflow_prepare (DnDocument *doc)
   reflow_nested (doc);
   detect_hard_wrap (doc);
   split_or_reflow (doc);
+  mark_page_numbers (doc);
 }
 
 void

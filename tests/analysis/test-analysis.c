@@ -462,6 +462,26 @@ test_page_wrap_join (void **state)
   dn_document_free (doc);
 }
 
+/* A page number a text extraction left in the flow becomes furniture, and
+ * the paragraph it cut in two is joined. */
+static void
+test_text_page_number (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = { "壹、目的", "會員認為應採取", "59", "更高保護。", "- 4 -", NULL };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  DnNode *s1 = dn_node_first_child (dn_document_get_root (doc));
+  DnNode *p = dn_node_next (dn_node_first_child (s1));
+  assert_string_equal (dn_node_get_text (p), "會員認為應採取更高保護。");
+  DnNode *f = dn_node_next (p);
+  assert_int_equal (dn_node_get_node_type (f), DN_NODE_FURNITURE);
+  assert_string_equal (dn_node_get_attr (f, DN_ATTR_ROLE), "page_number");
+  assert_string_equal (dn_node_get_text (f), "59");
+  assert_int_equal (dn_node_get_node_type (dn_node_next (f)), DN_NODE_FURNITURE);
+  dn_document_free (doc);
+}
+
 static void
 test_wrapped_heading_toc (void **state)
 {
@@ -581,6 +601,7 @@ main (void)
     cmocka_unit_test (test_sections_stack),
     cmocka_unit_test (test_reader_labels_equal_typed),
     cmocka_unit_test (test_page_wrap_join),
+    cmocka_unit_test (test_text_page_number),
     cmocka_unit_test (test_wrapped_heading_toc),
     cmocka_unit_test (test_toc_mismatch_warns),
     cmocka_unit_test (test_figures_and_residue),
