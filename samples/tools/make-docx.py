@@ -214,14 +214,25 @@ def toc_field(lines):
 
 
 class NumState:
-    """Simulates Word's counters for one w:num so a heading is numbered only when
-    Word would print the seed's own label."""
+    """Simulates Word's counters for one list (abstractNum + num) so a heading is
+    numbered only when Word would print the seed's own label. Typed labels never
+    touch the counters, as in Word."""
 
-    def __init__(self):
+    def __init__(self, num_id, starts=None):
+        self.num_id = num_id
+        self.starts = starts or {}
         self.counters = {}
 
     def next_value(self, ilvl):
-        return self.counters.get(ilvl, 0) + 1
+        if ilvl in self.counters:
+            return self.counters[ilvl] + 1
+        return self.starts.get(ilvl, 1)
+
+    def ambiguous(self, ilvl):
+        """Deeper levels were numbered since this level last counted: Word and
+        LibreOffice then disagree on this level's next number, so a heading
+        here goes to another list."""
+        return ilvl not in self.counters and any(k > ilvl for k in self.counters)
 
     def take(self, ilvl):
         self.counters[ilvl] = self.next_value(ilvl)
@@ -242,23 +253,32 @@ def word_label(fam, value, paren_full):
     return ("（%d）" if paren_full else "(%d)") % value
 
 
-def seed_numbering(paren_full):
+def seed_numbering(paren_full, lists):
+    """numbering.xml: list 2 is the bullet list; every NumState in @lists is a
+    heading list of its own (a restart where the seed's numbering jumps)."""
     o, c = ("（", "）") if paren_full else ("(", ")")
-    lv = [
-        lvl(0, "ideographLegalTraditional", "%1、", suff="nothing", ind=(480, 480)),
-        lvl(1, "taiwaneseCountingThousand", "%2、", suff="nothing", ind=(960, 480)),
-        lvl(2, "taiwaneseCountingThousand", o + "%3" + c, suff="nothing", ind=(1440, 480)),
-        lvl(3, "decimal", "%4.", suff="nothing", ind=(1920, 480)),
-        lvl(4, "decimal", o + "%5" + c, suff="nothing", ind=(2400, 480)),
-    ]
-    bullets = [lvl(0, "bullet", "\u2022", ind=(480, 240))]
-    return ooxml.numbering_xml({1: lv, 2: bullets}, {1: (1, {}), 2: (2, {})})
+
+    def levels(starts):
+        return [
+            lvl(0, "ideographLegalTraditional", "%1、", start=starts.get(0, 1), suff="nothing", ind=(480, 480)),
+            lvl(1, "taiwaneseCountingThousand", "%2、", start=starts.get(1, 1), suff="nothing", ind=(960, 480)),
+            lvl(2, "taiwaneseCountingThousand", o + "%3" + c, start=starts.get(2, 1), suff="nothing",
+                ind=(1440, 480)),
+            lvl(3, "decimal", "%4.", start=starts.get(3, 1), suff="nothing", ind=(1920, 480)),
+            lvl(4, "decimal", o + "%5" + c, start=starts.get(4, 1), suff="nothing", ind=(2400, 480)),
+        ]
+    abstracts = {2: [lvl(0, "bullet", "\u2022", ind=(480, 240))]}
+    nums = {2: (2, {})}
+    for st in lists:
+        abstracts[st.num_id] = levels(st.starts)
+        nums[st.num_id] = (st.num_id, {})
+    return ooxml.numbering_xml(abstracts, nums)
 
 
 def build_seed(text, wordnum):
     lines = text.split("\n")
     paren_full = text.count("（一）") > text.count("(一)")
-    state = NumState()
+    lists = [NumState(1)]
     stack = []           # marker families of open headings
     body = []
     stats = {"headings": 0, "numbered": 0, "typed": 0, "tables": 0}
@@ -321,19 +341,17 @@ def build_seed(text, wordnum):
             depth = len(stack)
             stats["headings"] += 1
             style = "Heading%d" % min(depth, 6)
-            if wordnum and state.next_value(fam) == value and \
-                    word_label(fam, value, paren_full) == re.sub(r"\s", "", label):
+            if wordnum and word_label(fam, value, paren_full) == re.sub(r"\s", "", label):
+                # The first list whose counters reach this value; else a new
+                # list starting here (the seed restarts or skips numbers).
+                state = next((st for st in lists if st.next_value(fam) == value and not st.ambiguous(fam)), None)
+                if state is None:
+                    state = NumState(len(lists) + 2, {fam: value})
+                    lists.append(state)
                 state.take(fam)
-                body.append(para(runs(rest.strip()), style=style, num=1, ilvl=fam))
+                body.append(para(runs(rest.strip()), style=style, num=state.num_id, ilvl=fam))
                 stats["numbered"] += 1
             else:
-                if wordnum:
-                    # A typed label: Word's counters do not see it, so restart the
-                    # levels below as Word would after a typed heading of this family.
-                    state.counters[fam] = value
-                    for k in list(state.counters):
-                        if k > fam:
-                            del state.counters[k]
                 body.append(para(runs(s), style=style))
                 stats["typed"] += 1
         elif bullet:
@@ -341,7 +359,8 @@ def build_seed(text, wordnum):
         else:
             body.append(para(runs(s)))
         i += 1
-    return "".join(body), stats
+    stats["lists"] = len(lists)
+    return "".join(body), stats, lists
 
 
 def seed_title(text):
@@ -361,11 +380,11 @@ FOOTER = ('<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:fldChar w:fldCharTy
 def write_seed(seed_path, out_path, wordnum):
     with open(seed_path, encoding="utf-8") as f:
         text = f.read()
-    body, stats = build_seed(text, wordnum)
+    body, stats, lists = build_seed(text, wordnum)
     pkg = ooxml.Package()
     pkg.add_part("word/styles.xml", ooxml.styles_xml(), wml_ct("styles"))
     pkg.main_rel("styles", "styles.xml")
-    pkg.add_part("word/numbering.xml", seed_numbering(text.count("（一）") > text.count("(一)")),
+    pkg.add_part("word/numbering.xml", seed_numbering(text.count("（一）") > text.count("(一)"), lists),
                  wml_ct("numbering"))
     pkg.main_rel("numbering", "numbering.xml")
     pkg.add_part("word/footer1.xml", ooxml.part_xml("ftr", FOOTER), wml_ct("footer"))
@@ -397,8 +416,9 @@ def main():
         for wordnum, kind in ((False, "manual"), (True, "wordnum")):
             dst = os.path.join(out, "seed-%s-%s.docx" % (m.group(1), kind))
             st = write_seed(os.path.join(seeds, name), dst, wordnum)
-            print("%s: %d headings (%d Word-numbered, %d typed), %d tables"
-                  % (os.path.basename(dst), st["headings"], st["numbered"], st["typed"], st["tables"]))
+            print("%s: %d headings (%d Word-numbered in %d lists, %d typed), %d tables"
+                  % (os.path.basename(dst), st["headings"], st["numbered"], st["lists"] if wordnum else 0,
+                     st["typed"], st["tables"]))
     try:
         import features
     except ImportError:

@@ -1,0 +1,493 @@
+/* Clean text: markup residue, text-reader blocks split into lines and
+ * tab-separated tables, wrapped lines reflowed (CJK-aware), paragraphs that
+ * run on across a page or a hard wrap joined, stray spaces between CJK
+ * characters removed. */
+#include <string.h>
+
+#include "dn-analysis-private.h"
+#include "../dn-vocab.h"
+
+#define WRAP_ATTR "_wrap_width"
+
+static gboolean
+node_has_text (DnNode *n)
+{
+  const char *t = dn_node_get_text (n);
+  return t != NULL && *t != '\0';
+}
+
+static void
+strip_residue_all (DnDocument *doc)
+{
+  guint markup = 0, bookmarks = 0;
+  DnIter it;
+  dn_iter_init (&it, dn_document_get_root (doc));
+  DnEventType ev;
+  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
+    if (ev != DN_EVENT_ENTER || !node_has_text (it.current) || dn_node_get_n_spans (it.current) > 0)
+      continue;
+    guint m = 0, b = 0;
+    char *clean = dn_text_strip_residue (dn_node_get_text (it.current), &m, &b);
+    if (m + b > 0) {
+      dn_node_set_text (it.current, clean);
+      dn_node_hints (it.current)->flags |= DN_HINT_CLEANED;
+    }
+    markup += m;
+    bookmarks += b;
+    g_free (clean);
+  }
+  if (markup > 0)
+    dn_document_add_warning (doc, "MARKUP_STRIPPED", 0,
+                             "%u pieces of markdown/HTML residue (** <p> <ul> <u> …) removed from the text",
+                             markup);
+  if (bookmarks > 0)
+    dn_document_add_warning (doc, "BOOKMARK_STRIPPED", 0, "%u [bookmark: …] marker(s) removed", bookmarks);
+}
+
+static int
+cmp_uint (gconstpointer a, gconstpointer b)
+{
+  guint x = *(const guint *) a, y = *(const guint *) b;
+  return x < y ? -1 : x > y;
+}
+
+/* A hard-wrapped text (every line its own block, short lines) gets its wrap
+ * width recorded on the root for the heading and join rules. */
+static void
+detect_hard_wrap (DnDocument *doc)
+{
+  DnNode *root = dn_document_get_root (doc);
+  guint blocks = 0, single = 0;
+  GArray *widths = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (DnNode *n = dn_node_first_child (root); n != NULL; n = dn_node_next (n)) {
+    if (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH || !node_has_text (n))
+      continue;
+    blocks++;
+    char **lines = g_strsplit (dn_node_get_text (n), "\n", -1);
+    single += g_strv_length (lines) == 1;
+    for (guint i = 0; lines[i] != NULL; i++) {
+      guint w = dn_text_display_width (lines[i]);
+      if (w > 0)
+        g_array_append_val (widths, w);
+    }
+    g_strfreev (lines);
+  }
+  if (blocks >= 20 && single * 10 >= blocks * 6 && widths->len > 0) {
+    g_array_sort (widths, cmp_uint);
+    guint p90 = g_array_index (widths, guint, widths->len * 9 / 10);
+    if (p90 <= 100 && p90 >= 20) {
+      dn_node_set_attr_int (root, WRAP_ATTR, p90);
+      dn_document_add_warning (doc, "HARD_WRAP_REFLOWED", 0,
+                               "text is hard-wrapped at about %u columns; lines were reflowed", p90);
+    }
+  }
+  g_array_free (widths, TRUE);
+}
+
+/* Text-reader blocks: each line becomes its own paragraph (lines inside a
+ * block are separate items: cover key：value lines, list items, table
+ * rows). A reader's layout wraps (DN_HINT_WRAPPED_LINES) are reflowed. */
+static void
+split_or_reflow (DnDocument *doc)
+{
+  DnNode *root = dn_document_get_root (doc);
+  DnNode *n = dn_node_first_child (root);
+  while (n != NULL) {
+    DnNode *next = dn_node_next (n);
+    DnNodeType t = dn_node_get_node_type (n);
+    const char *text = dn_node_get_text (n);
+    if ((t == DN_NODE_PARAGRAPH || t == DN_NODE_HEADING) && text != NULL && strchr (text, '\n') != NULL &&
+        dn_node_get_n_spans (n) == 0) {
+      if (dn_node_get_hints (n)->flags & DN_HINT_WRAPPED_LINES) {
+        /* Layout lines are reflowed, but a line that opens with a
+         * numbering marker starts a new block (a PDF reader may keep a
+         * heading and the next numbered line in one block). */
+        char **lines = g_strsplit (text, "\n", -1);
+        GPtrArray *blocks = g_ptr_array_new_with_free_func (g_free);
+        GString *cur = g_string_new (NULL);
+        for (guint i = 0; lines[i] != NULL; i++) {
+          DnMarker m;
+          gboolean marked = i > 0 && dn_marker_parse (lines[i], &m);
+          if (marked)
+            dn_marker_clear (&m);
+          if (marked && cur->len > 0) {
+            g_ptr_array_add (blocks, g_string_free (cur, FALSE));
+            cur = g_string_new (NULL);
+          }
+          char *j = dn_text_join (cur->str, lines[i]);
+          g_string_assign (cur, j);
+          g_free (j);
+        }
+        g_ptr_array_add (blocks, g_string_free (cur, FALSE));
+        g_strfreev (lines);
+        dn_node_set_text (n, blocks->pdata[0]);
+        DnNode *after = n;
+        DnHints hints = *dn_node_get_hints (n);
+        for (guint i = 1; i < blocks->len; i++) {
+          DnNode *b = dn_node_new (DN_NODE_PARAGRAPH);
+          dn_node_set_text (b, blocks->pdata[i]);
+          *dn_node_hints (b) = hints;
+          dn_node_hints (b)->outline_level = 0;
+          dn_node_insert_after (after, b);
+          after = b;
+        }
+        g_ptr_array_free (blocks, TRUE);
+      } else {
+        char **lines = g_strsplit (text, "\n", -1);
+        DnNode *after = n;
+        DnHints hints = *dn_node_get_hints (n);
+        for (guint i = 1; lines[i] != NULL; i++) {
+          char *trimmed = dn_text_trim (lines[i]);
+          gboolean empty = *trimmed == '\0';
+          g_free (trimmed);
+          if (empty)
+            continue;
+          DnNode *line = dn_node_new (DN_NODE_PARAGRAPH);
+          /* Keep a leading tab: it marks a summary-sheet row. */
+          dn_node_set_text (line, g_strchomp (lines[i]));
+          *dn_node_hints (line) = hints;
+          dn_node_insert_after (after, line);
+          after = line;
+        }
+        dn_node_set_text (n, g_strchomp (lines[0]));
+        g_strfreev (lines);
+      }
+    }
+    n = next;
+  }
+}
+
+/* A table that runs on to the next page: two tables with the same number
+ * of columns separated only by page furniture become one. */
+static void
+merge_continued_tables (DnDocument *doc)
+{
+  guint merged = 0;
+  DnNode *root = dn_document_get_root (doc);
+  for (DnNode *t = dn_node_first_child (root); t != NULL; t = dn_node_next (t)) {
+    if (dn_node_get_node_type (t) != DN_NODE_TABLE || dn_node_first_child (t) == NULL)
+      continue;
+    for (;;) {
+      DnNode *n = dn_node_next (t);
+      while (n != NULL && dn_node_get_node_type (n) == DN_NODE_FURNITURE)
+        n = dn_node_next (n);
+      if (n == NULL || dn_node_get_node_type (n) != DN_NODE_TABLE || dn_node_first_child (n) == NULL ||
+          dn_node_count_children (dn_node_first_child (n)) != dn_node_count_children (dn_node_last_child (t)))
+        break;
+      int pt = dn_node_get_hints (t)->page, pn = dn_node_get_hints (n)->page;
+      if (pt == 0 || pn != pt + 1)
+        break;
+      while (dn_node_first_child (n) != NULL)
+        dn_node_append_child (t, dn_node_first_child (n));
+      /* Furniture between the halves moves after the table. */
+      DnNode *f = dn_node_next (t);
+      DnNode *keep = n;
+      while (f != n) {
+        DnNode *fn = dn_node_next (f);
+        dn_node_insert_after (keep, f);
+        keep = f;
+        f = fn;
+      }
+      dn_node_free (n);
+      merged++;
+    }
+  }
+  if (merged > 0)
+    dn_document_add_warning (doc, "TABLE_CONTINUED", 0, "%u table(s) continued on the next page were joined", merged);
+}
+
+/* Wrapped lines inside table cells, captions and list items (anything but
+ * the top-level blocks split_or_reflow() handles) are reflowed in place. */
+static void
+reflow_nested (DnDocument *doc)
+{
+  DnNode *root = dn_document_get_root (doc);
+  DnIter it;
+  dn_iter_init (&it, root);
+  DnEventType ev;
+  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
+    DnNode *n = it.current;
+    if (ev != DN_EVENT_ENTER || dn_node_parent (n) == root || dn_node_parent (n) == NULL ||
+        !(dn_node_get_hints (n)->flags & DN_HINT_WRAPPED_LINES) || dn_node_get_n_spans (n) > 0)
+      continue;
+    const char *t = dn_node_get_text (n);
+    if (t == NULL || strchr (t, '\n') == NULL)
+      continue;
+    char *flow = dn_text_reflow (t);
+    dn_node_set_text (n, flow);
+    g_free (flow);
+  }
+}
+
+/* A block that is only a page number ("59", "- 3 -", "第 3 頁") is page
+ * furniture a text extraction left in the flow. */
+static void
+mark_page_numbers (DnDocument *doc)
+{
+  static GRegex *re = NULL;
+  if (g_once_init_enter (&re)) {
+    GRegex *r = g_regex_new ("^\\s*(?:[-–—]\\s*)?(?:第\\s*)?\\d{1,4}(?:\\s*頁)?(?:\\s*[-–—])?\\s*$",
+                             G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave (&re, r);
+  }
+  for (DnNode *n = dn_node_first_child (dn_document_get_root (doc)); n != NULL; n = dn_node_next (n)) {
+    const char *t = dn_node_get_text (n);
+    if (dn_node_get_node_type (n) == DN_NODE_PARAGRAPH && t != NULL && g_regex_match (re, t, 0, NULL)) {
+      dn_node_set_node_type (n, DN_NODE_FURNITURE);
+      dn_node_set_attr (n, DN_ATTR_ROLE, "page_number");
+    }
+  }
+}
+
+void
+dn_reflow_prepare (DnDocument *doc)
+{
+  merge_continued_tables (doc);
+  strip_residue_all (doc);
+  reflow_nested (doc);
+  detect_hard_wrap (doc);
+  split_or_reflow (doc);
+  mark_page_numbers (doc);
+}
+
+void
+dn_analysis_set_text_mapped (DnNode *node, const char *text, const gint32 *map)
+{
+  guint n = dn_node_get_n_spans (node);
+  DnSpan *spans = g_new (DnSpan, n + 1);
+  for (guint i = 0; i < n; i++) {
+    spans[i] = *dn_node_get_span (node, i);
+    spans[i].href = g_strdup (spans[i].href);
+  }
+  dn_node_set_text (node, text);
+  for (guint i = 0; i < n; i++) {
+    guint32 s = (guint32) map[spans[i].start], e = (guint32) map[spans[i].end];
+    if (e > s)
+      dn_node_add_span (node, s, e, spans[i].marks, spans[i].href);
+    g_free (spans[i].href);
+  }
+  g_free (spans);
+}
+
+char *
+dn_analysis_printed_text (DnNode *node)
+{
+  if (dn_node_get_node_type (node) == DN_NODE_TABLE) {
+    GString *out = g_string_new (NULL);
+    for (DnNode *r = dn_node_first_child (node); r != NULL; r = dn_node_next (r)) {
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      for (DnNode *c = dn_node_first_child (r); c != NULL; c = dn_node_next (c)) {
+        char *t = dn_node_collect_text (c);
+        for (char *q = t; *q != '\0'; q++)
+          if (*q == '\n' || *q == '\t')
+            *q = ' ';
+        if (c != dn_node_first_child (r))
+          g_string_append_c (out, '\t');
+        g_string_append (out, t);
+        g_free (t);
+      }
+    }
+    return g_string_free (out, FALSE);
+  }
+  const char *text = dn_node_get_text (node);
+  if (text == NULL)
+    text = "";
+  const char *label = dn_node_get_attr (node, DN_ATTR_LABEL);
+  if (label != NULL && *label != '\0' && dn_node_get_node_type (node) != DN_NODE_TOC_ENTRY) {
+    DnMarker lm, tm;
+    gboolean lok = dn_marker_parse_label (label, &lm);
+    gboolean tok = dn_marker_parse (text, &tm);
+    gboolean use = lok && lm.type != DN_MARKER_BULLET && !tok;
+    dn_marker_clear (&lm);
+    dn_marker_clear (&tm);
+    if (use)
+      return g_strconcat (label, text, NULL);
+  }
+  return g_strdup (text);
+}
+
+guint
+dn_reflow_clean_spaces (DnNode *node)
+{
+  guint total = 0;
+  DnIter it;
+  dn_iter_init (&it, node);
+  DnEventType ev;
+  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
+    if (ev != DN_EVENT_ENTER || !node_has_text (it.current))
+      continue;
+    const char *lang = dn_node_get_attr (it.current, DN_ATTR_LANG);
+    if (lang != NULL && strcmp (lang, "en") == 0)
+      continue;
+    guint n = 0;
+    gint32 *map = NULL;
+    char *clean = dn_text_remove_cjk_spaces_map (dn_node_get_text (it.current), &n, &map);
+    if (n > 0) {
+      dn_analysis_set_text_mapped (it.current, clean, map);
+      total += n;
+    }
+    g_free (map);
+    g_free (clean);
+  }
+  return total;
+}
+
+/* Caption, source and note lines stand alone. */
+static gboolean
+is_standalone_line (const char *t)
+{
+  char *s = dn_text_trim (t);
+  gboolean yes = g_str_has_prefix (s, "資料來源") || g_str_has_prefix (s, "（左") ||
+                 g_str_has_prefix (s, "(左") || g_str_has_prefix (s, "註") || g_str_has_prefix (s, "附註");
+  if (!yes && (g_str_has_prefix (s, "圖") || g_str_has_prefix (s, "表"))) {
+    const char *p = g_utf8_next_char (s);
+    while (*p == ' ')
+      p++;
+    yes = g_ascii_isdigit (*p);
+  }
+  g_free (s);
+  return yes;
+}
+
+static gboolean
+is_latin (gunichar c)
+{
+  return c < 0x80 && (g_ascii_isalnum ((char) c) || g_ascii_ispunct ((char) c));
+}
+
+void
+dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
+{
+  DnNode *root = dn_document_get_root (doc);
+  gint64 wrap = dn_node_get_attr_int (root, WRAP_ATTR, 0);
+  guint joined = 0;
+  int first_page = 0;
+  DnNode *a = first;
+  while (a != NULL) {
+    if (dn_node_get_node_type (a) != DN_NODE_PARAGRAPH || !node_has_text (a) ||
+        dn_node_get_attr (a, DN_ATTR_PRIV_HEADING) != NULL || dn_node_get_n_spans (a) > 0 ||
+        is_standalone_line (dn_node_get_text (a))) {
+      a = dn_node_next (a);
+      continue;
+    }
+    DnNode *b = dn_node_next (a);
+    while (b != NULL && dn_node_get_node_type (b) == DN_NODE_FURNITURE)
+      b = dn_node_next (b);
+    if (b == NULL || dn_node_get_node_type (b) != DN_NODE_PARAGRAPH || !node_has_text (b) ||
+        dn_node_get_attr (b, DN_ATTR_PRIV_HEADING) != NULL || dn_node_get_n_spans (b) > 0 ||
+        dn_node_get_attr (b, DN_ATTR_LABEL) != NULL || is_standalone_line (dn_node_get_text (b))) {
+      a = dn_node_next (a);
+      continue;
+    }
+    const char *ta = dn_node_get_text (a), *tb = dn_node_get_text (b);
+    DnMarker m;
+    gboolean b_marked = dn_marker_parse (tb, &m);
+    dn_marker_clear (&m);
+    gboolean continues = (dn_node_get_hints (a)->flags & DN_HINT_CONTINUES) != 0;
+    gboolean join = FALSE;
+    if (continues) {
+      join = !b_marked;
+    } else if (!b_marked && !dn_text_is_terminated (ta) && tb[0] != '\t') {
+      gunichar la = dn_text_last_char (ta), fb = dn_text_first_char (tb);
+      /* English lines in a text file are separate items (agenda banners);
+       * join them only when the text is known to be hard-wrapped. */
+      join = !(is_latin (la) && is_latin (fb)) || wrap > 0;
+      /* In a hard-wrapped text a short line ends its paragraph. */
+      if (wrap > 0 && dn_text_display_width (ta) * 100 < (guint) wrap * 70 &&
+          !(dn_node_get_hints (a)->flags & DN_HINT_WRAPPED_LINES))
+        join = FALSE;
+    }
+    if (!join) {
+      a = dn_node_next (a);
+      continue;
+    }
+    char *j = dn_text_join (ta, tb);
+    int pb = dn_node_get_hints (b)->page, pa = dn_node_get_hints (a)->page;
+    if (pb != pa && pb > 0 && first_page == 0)
+      first_page = pa;
+    dn_node_set_text (a, j);
+    g_free (j);
+    /* Furniture between the halves moves after the joined paragraph, in
+     * its order. */
+    DnNode *f = dn_node_next (a);
+    DnNode *keep = b;
+    while (f != b) {
+      DnNode *fn = dn_node_next (f);
+      dn_node_insert_after (keep, f);
+      keep = f;
+      f = fn;
+    }
+    dn_node_free (b);
+    joined++;
+  }
+  if (joined > 0 && wrap == 0)
+    dn_document_add_warning (doc, "PARAGRAPH_JOINED", first_page,
+                             "%u paragraph(s) continued across a page or line break were joined", joined);
+}
+
+/* Non-empty tab-separated cells of @text, or NULL when fewer than two. */
+static char **
+tab_cells (const char *text)
+{
+  if (strchr (text, '\t') == NULL)
+    return NULL;
+  char **raw = g_strsplit (text, "\t", -1);
+  GPtrArray *cells = g_ptr_array_new ();
+  guint nonempty = 0;
+  for (guint i = 0; raw[i] != NULL; i++) {
+    char *c = dn_text_trim (raw[i]);
+    nonempty += *c != '\0';
+    g_ptr_array_add (cells, c);
+  }
+  g_strfreev (raw);
+  /* Trailing empty cells are layout, not columns. */
+  while (cells->len > 0 && *(char *) cells->pdata[cells->len - 1] == '\0') {
+    g_free (cells->pdata[cells->len - 1]);
+    g_ptr_array_remove_index (cells, cells->len - 1);
+  }
+  g_ptr_array_add (cells, NULL);
+  char **out = (char **) g_ptr_array_free (cells, FALSE);
+  if (nonempty < 2) {
+    g_strfreev (out);
+    return NULL;
+  }
+  return out;
+}
+
+void
+dn_reflow_make_tables (DnDocument *doc, DnNode *first)
+{
+  guint tables = 0;
+  DnNode *n = first;
+  while (n != NULL) {
+    char **cells = dn_node_get_node_type (n) == DN_NODE_PARAGRAPH && dn_node_get_text (n) != NULL
+                       ? tab_cells (dn_node_get_text (n))
+                       : NULL;
+    if (cells == NULL) {
+      n = dn_node_next (n);
+      continue;
+    }
+    DnNode *table = dn_node_new (DN_NODE_TABLE);
+    dn_node_hints (table)->page = dn_node_get_hints (n)->page;
+    dn_node_insert_before (n, table);
+    while (n != NULL && cells != NULL) {
+      DnNode *row = dn_node_append_new (table, DN_NODE_TABLE_ROW);
+      for (guint i = 0; cells[i] != NULL; i++) {
+        DnNode *cell = dn_node_append_new (row, DN_NODE_TABLE_CELL);
+        dn_node_set_text (cell, cells[i]);
+      }
+      g_strfreev (cells);
+      DnNode *next = dn_node_next (n);
+      dn_node_free (n);
+      n = next;
+      cells = n != NULL && dn_node_get_node_type (n) == DN_NODE_PARAGRAPH && dn_node_get_text (n) != NULL
+                  ? tab_cells (dn_node_get_text (n))
+                  : NULL;
+    }
+    g_strfreev (cells);
+    tables++;
+  }
+  (void) doc;
+  (void) tables;
+}
