@@ -174,7 +174,7 @@ dn_cmd_convert (int argc, char **argv)
   DnRegistry *reg = dn_cli_registry_new ();
   const DnPluginDesc *writer = choose_writer (reg, output);
   if (writer == NULL) {
-    dn_cli_error (output, "no writer named '%s' (see docnorm formats)", opt_to != NULL ? opt_to : "json");
+    dn_cli_error ("convert", "no writer named '%s' (see docnorm formats)", opt_to != NULL ? opt_to : "json");
     dn_registry_free (reg);
     return DN_EXIT_USAGE;
   }

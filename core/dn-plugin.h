@@ -97,8 +97,10 @@ typedef const DnPluginDesc *(*DnPluginGetDescFunc) (void);
 #define DN_PLUGIN_EXPORT G_MODULE_EXPORT
 #endif
 
-/* Defines the plugin's one exported symbol, dn_plugin_<ident>_get_desc(). */
-#define DN_PLUGIN_REGISTER(ident, desc)                                \
+/* Defines the plugin's one exported symbol, dn_plugin_<ident>_get_desc().
+ * @ident may itself be a macro (expanded before pasting). */
+#define DN_PLUGIN_REGISTER(ident, desc) DN_PLUGIN_REGISTER_EXPANDED_ (ident, desc)
+#define DN_PLUGIN_REGISTER_EXPANDED_(ident, desc)                      \
   DN_PLUGIN_EXPORT const DnPluginDesc *dn_plugin_##ident##_get_desc (void); \
   DN_PLUGIN_EXPORT const DnPluginDesc *dn_plugin_##ident##_get_desc (void) \
   {                                                                    \

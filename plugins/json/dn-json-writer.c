@@ -1,6 +1,8 @@
 /* The JSON writer: serialises core's record with json-glib. UTF-8 text is
  * written as is (json-glib escapes only quotes, backslashes and control
  * characters), so the same record always gives the same bytes. */
+#include <string.h>
+
 #include "docnorm.h"
 
 #define JSON_WRITER_VERSION "1.0.0"
@@ -20,6 +22,17 @@ json_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStream 
   }
   gsize len;
   char *text = json_generator_to_data (gen, &len);
+  /* json-glib 1.6 escapes control characters below U+001F but not U+001F
+   * itself, which JSON forbids raw. The byte 0x1F never occurs inside a
+   * multi-byte UTF-8 sequence nor in JSON syntax, so escaping it here is
+   * exact. */
+  if (memchr (text, 0x1f, len) != NULL) {
+    char **parts = g_strsplit (text, "\x1f", -1);
+    g_free (text);
+    text = g_strjoinv ("\\u001f", parts);
+    g_strfreev (parts);
+    len = strlen (text);
+  }
   g_object_unref (gen);
   json_node_unref (record);
   gboolean ok = g_output_stream_write_all (out, text, len, NULL, NULL, error) &&

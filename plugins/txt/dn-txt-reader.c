@@ -44,6 +44,23 @@ utf16_pattern (const guint8 *p, gsize len)
   return 0;
 }
 
+/* Share of UTF-16 code units that are NUL or C0 controls text never has,
+ * in thousandths: binary data behind a stray BOM scores high. */
+static guint
+utf16_controls_permille (const guint8 *p, gsize len, gboolean big_endian)
+{
+  gsize n = len / 2, bad = 0;
+  if (n == 0)
+    return 0;
+  for (gsize i = 0; i < n; i++) {
+    guint16 u = big_endian ? (guint16) (p[2 * i] << 8 | p[2 * i + 1])
+                           : (guint16) (p[2 * i + 1] << 8 | p[2 * i]);
+    if (u < 0x20 && u != '\t' && u != '\n' && u != '\r' && u != '\f')
+      bad++;
+  }
+  return (guint) (bad * 1000 / n);
+}
+
 /* Share of bytes that are C0 controls other than tab, LF, CR, FF, ESC-free
  * text never has; NUL counts heavily. In thousandths. */
 static guint
@@ -96,7 +113,7 @@ txt_probe (const guint8 *head, gsize len, guint64 total, const char *file_name)
   if (has_prefix (head, len, "\xEF\xBB\xBF", 3))
     return 60;
   if (has_prefix (head, len, "\xFF\xFE", 2) || has_prefix (head, len, "\xFE\xFF", 2))
-    return utf16_pattern (head + 2, len - 2) != 0 || len < 12 ? 60 : 0;
+    return utf16_controls_permille (head + 2, len - 2, head[0] == 0xFE) <= 5 ? 60 : 0;
   if (utf16_pattern (head, len) != 0)
     return 20;
   if (control_permille (head, len) > 5)
@@ -193,10 +210,10 @@ decode (const guint8 *p, gsize len, DnDocument *doc, GError **error)
       enc = ENC_BIG5;
     } else {
       replaced = count_invalid_utf8 ((const char *) p, len);
-      /* A few bad bytes in a UTF-8 file are repaired and reported; a file
-       * that is mostly undecodable is refused rather than turned into
-       * replacement characters. */
-      if (replaced * 100 > len / 16 + 1) {
+      /* A few bad bytes in a UTF-8 file are repaired and reported; more
+       * than one bad sequence per 100 bytes means it is not UTF-8 at all,
+       * and is refused rather than turned into replacement characters. */
+      if (replaced * 100 > len) {
         g_set_error (error, DN_ERROR, DN_ERROR_ENCODING,
                      "not valid UTF-8, UTF-16 or Big5 text (%" G_GSIZE_FORMAT " invalid byte sequences)",
                      replaced);

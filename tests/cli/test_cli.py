@@ -1,0 +1,129 @@
+"""CLI behaviour: errors are one line with the documented exit status, the
+plugin path is honoured, output is atomic, every sample's record validates.
+
+  test_cli.py DOCNORM SAMPLES_DIR GOOD_PLUGIN_DIR WRONGABI_PLUGIN_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+import dnschema  # noqa: E402
+
+DOCNORM, SAMPLES, GOOD_DIR, WRONGABI_DIR = sys.argv[1:5]
+passed = failed = 0
+
+
+def run(args, stdin=None, env=None):
+    full_env = dict(os.environ)
+    full_env.pop("DOCNORM_PLUGIN_PATH", None)
+    full_env.update(env or {})
+    return subprocess.run([DOCNORM] + args, input=stdin, capture_output=True, env=full_env, timeout=60)
+
+
+def check(name, cond, detail=""):
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok   %s" % name)
+    else:
+        failed += 1
+        print("FAIL %s %s" % (name, detail))
+
+
+def one_line_error(proc, path, status, fragment):
+    err = proc.stderr.decode()
+    return (proc.returncode == status and err.count("\n") == 1 and err.startswith("docnorm: %s: " % path)
+            and fragment in err and proc.stdout == b""), "exit %d stderr %r" % (proc.returncode, err)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    missing = os.path.join(tmp, "missing.txt")
+    check("missing file", *one_line_error(run(["convert", missing]), missing, 3, "No such file"))
+    check("directory input", *one_line_error(run(["convert", tmp]), tmp, 3, "is a directory"))
+    noise = os.path.join(tmp, "noise.txt")
+    with open(noise, "wb") as f:
+        f.write(bytes(range(256)) * 8)
+    check("unknown format", *one_line_error(run(["convert", noise]), noise, 4, "unknown format"))
+    empty = os.path.join(tmp, "empty.txt")
+    open(empty, "wb").close()
+    check("empty file", *one_line_error(run(["convert", empty]), empty, 1, "empty"))
+    p = run(["convert", "--to", "nope", os.path.join(SAMPLES, "seed-001.txt")])
+    check("unknown writer", *one_line_error(p, "convert", 2, "no writer named 'nope'"))
+    p = run(["convert", "--from", "nope", os.path.join(SAMPLES, "seed-001.txt")])
+    check("unknown reader", *one_line_error(p, os.path.join(SAMPLES, "seed-001.txt"), 4, "no reader named"))
+    p = run(["convert", "--bogus"])
+    check("unknown option", *one_line_error(p, "convert", 2, "--bogus"))
+    p = run(["convert"])
+    check("no input", *one_line_error(p, "convert", 2, "no INPUT"))
+    p = run(["frobnicate"])
+    check("unknown command", *one_line_error(p, "frobnicate", 2, "unknown command"))
+    big = os.path.join(tmp, "big.txt")
+    with open(big, "wb") as f:
+        f.write(b"a" * (2 * 1024 * 1024))
+    p = run(["convert", "--max-input-mb", "1", big])
+    check("input size limit", *one_line_error(p, big, 1, "limit"))
+
+    # Output is all or nothing: a failed conversion leaves the old file alone
+    # and no temporary file behind; a good one replaces it whole.
+    out = os.path.join(tmp, "out.json")
+    with open(out, "w") as f:
+        f.write("previous")
+    run(["convert", noise, "-o", out])
+    check("failed conversion keeps old output", open(out).read() == "previous")
+    p = run(["convert", os.path.join(SAMPLES, "seed-001.txt"), "-o", out])
+    rec = json.load(open(out))
+    check("output replaced", p.returncode == 0 and rec["source"]["file_name"] == "seed-001.txt")
+    check("no temporary files left", sorted(os.listdir(tmp)) == sorted(
+        ["noise.txt", "empty.txt", "big.txt", "out.json"]), str(os.listdir(tmp)))
+    unwritable = os.path.join(tmp, "no-such-dir", "x.json")
+    p = run(["convert", os.path.join(SAMPLES, "seed-001.txt"), "-o", unwritable])
+    check("unwritable output", *one_line_error(p, unwritable, 3, "cannot create output"))
+
+    # Standard input and output.
+    data = open(os.path.join(SAMPLES, "seed-002.txt"), "rb").read()
+    p = run(["convert", "-", "-o", "-"], stdin=data)
+    rec = json.loads(p.stdout)
+    check("stdin to stdout", p.returncode == 0 and rec["source"]["file_name"] == "-"
+          and rec["source"]["bytes"] == len(data))
+
+    # A plugin folder named in DOCNORM_PLUGIN_PATH is used; a wrong-ABI
+    # plugin there is refused with its reason, and the rest still works.
+    fake = os.path.join(tmp, "x.fake")
+    with open(fake, "wb") as f:
+        f.write(b"FAKE document")
+    env = {"DOCNORM_PLUGIN_PATH": WRONGABI_DIR + ":" + GOOD_DIR}
+    p = run(["convert", fake], env=env)
+    rec = json.loads(p.stdout or b"{}")
+    check("plugin from DOCNORM_PLUGIN_PATH converts", p.returncode == 0
+          and rec.get("source", {}).get("reader", {}).get("name") == "fake", p.stderr)
+    p = run(["convert", fake])
+    check("without the path the plugin is absent (the text reader takes the file)",
+          p.returncode == 0 and json.loads(p.stdout)["source"]["reader"]["name"] == "txt")
+    p = run(["formats"], env=env)
+    out_text = p.stdout.decode()
+    check("formats lists readers and writers", p.returncode == 0 and "\n  txt " in out_text
+          and "\n  json " in out_text and "\n  fake " in out_text, out_text)
+    check("formats lists refused plugin with reason",
+          "Refused:" in out_text and "docnorm-future.so: built for plugin ABI 2" in out_text, out_text)
+
+    # Version and help.
+    p = run(["--version"])
+    check("--version", p.returncode == 0 and p.stdout.startswith(b"docnorm "))
+    for cmd in (["--help"], ["convert", "--help"], ["formats", "--help"]):
+        p = run(cmd)
+        check("help: %s" % " ".join(cmd), p.returncode == 0 and b"Usage" in p.stdout, p.stderr)
+
+    # Every sample converts (analysis on) to a record that validates.
+    for name in sorted(os.listdir(SAMPLES)):
+        p = run(["convert", os.path.join(SAMPLES, name)])
+        try:
+            dnschema.validate_record(json.loads(p.stdout), name)
+            check("sample validates: %s" % name, p.returncode == 0)
+        except (AssertionError, ValueError) as e:
+            check("sample validates: %s" % name, False, str(e)[:500])
+
+print("%d passed, %d failed" % (passed, failed))
+sys.exit(1 if failed else 0)
