@@ -295,7 +295,6 @@ dn_batch_child_run (const DnBatchSettings *s, const DnBatchInput *input, int msg
     g_set_error (&error, DN_ERROR, DN_ERROR_IO, "cannot create folder %s: %s", dir, g_strerror (e));
     finish_failed (msg_fd, reader_name, error);
   }
-  dn_batch_remove_temporaries (record);
   if (!dn_output_write (s->writer, doc, &s->convert.write, record, &error))
     finish_failed (msg_fd, reader_name, error);
 

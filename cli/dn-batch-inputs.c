@@ -375,6 +375,43 @@ dn_batch_record_path (const DnBatchSettings *settings, const DnBatchInput *input
   return g_strdup_printf ("%s/%s.%s", settings->outdir, input->rel, settings->extension);
 }
 
+/* ".NAME.EXT.XXXXXX.tmp": how dn_output_write() names the temporary of a
+ * record NAME.EXT. */
+static gboolean
+is_temporary (const char *name, const char *ext)
+{
+  gsize len = strlen (name);
+  gsize elen = strlen (ext);
+  if (name[0] != '.' || len < 1 + 1 + elen + 1 + 6 + 4 || !g_str_has_suffix (name, ".tmp") ||
+      name[len - 11] != '.')
+    return FALSE;
+  for (gsize i = len - 10; i < len - 4; i++)
+    if (!g_ascii_isalnum (name[i]))
+      return FALSE;
+  return name[len - 11 - elen - 1] == '.' && strncmp (name + len - 11 - elen, ext, elen) == 0;
+}
+
+void
+dn_batch_remove_all_temporaries (const char *outdir, const char *ext)
+{
+  GDir *d = g_dir_open (outdir, 0, NULL);
+  if (d == NULL)
+    return;
+  const char *name;
+  while ((name = g_dir_read_name (d)) != NULL) {
+    char *path = g_build_filename (outdir, name, NULL);
+    struct stat st;
+    if (lstat (path, &st) == 0) {
+      if (S_ISDIR (st.st_mode))
+        dn_batch_remove_all_temporaries (path, ext);
+      else if (S_ISREG (st.st_mode) && is_temporary (name, ext))
+        unlink (path);
+    }
+    g_free (path);
+  }
+  g_dir_close (d);
+}
+
 void
 dn_batch_remove_temporaries (const char *record_path)
 {
@@ -386,8 +423,7 @@ dn_batch_remove_temporaries (const char *record_path)
     const char *name;
     while ((name = g_dir_read_name (d)) != NULL) {
       /* ".NAME." + 6 random characters + ".tmp" */
-      if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, ".tmp") &&
-          strlen (name) == strlen (prefix) + 6 + 4) {
+      if (g_str_has_prefix (name, prefix) && strlen (name) == strlen (prefix) + 6 + 4) {
         char *p = g_build_filename (dir, name, NULL);
         unlink (p);
         g_free (p);

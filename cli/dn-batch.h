@@ -65,6 +65,10 @@ char *dn_batch_record_path (const DnBatchSettings *settings, const DnBatchInput 
  * (dn_output_write() writes ".NAME.XXXXXX.tmp" beside NAME). */
 void dn_batch_remove_temporaries (const char *record_path);
 
+/* Removes every temporary of a record with extension @ext under @outdir
+ * (left by a kill -9; done before every batch). */
+void dn_batch_remove_all_temporaries (const char *outdir, const char *ext);
+
 /* Runs in the forked child: converts @input, reporting on @msg_fd as JSON
  * lines (see dn-batch-child.c), and exits. Never returns. */
 G_GNUC_NORETURN void dn_batch_child_run (const DnBatchSettings *settings,

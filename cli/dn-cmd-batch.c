@@ -868,6 +868,8 @@ dn_cmd_batch (int argc, char **argv)
   dn_batch_inputs_dedupe (&b.inputs);
 
   b.manifest_path = g_build_filename (opt_output, MANIFEST_NAME, NULL);
+  /* Partial records an earlier run left when it was killed. */
+  dn_batch_remove_all_temporaries (opt_output, b.settings.extension);
   if (opt_resume) {
     b.settings.previous = manifest_load (b.manifest_path, NULL);
     if (b.settings.previous != NULL && opt_retry_failed) {
