@@ -689,9 +689,9 @@ batch_run (DnBatch *b)
         drain (&w->err_fd, w->err, ERR_TAIL, TRUE);
       int wstatus = 0;
       struct rusage ru = { 0 };
-      pid_t reaped = 0;
-      if (w->msg_fd < 0 && w->err_fd < 0)
-        reaped = wait4 (w->pid, &wstatus, WNOHANG, &ru);
+      /* Not only after end of file: something the child started may hold
+       * its pipes open after it is gone. */
+      pid_t reaped = wait4 (w->pid, &wstatus, WNOHANG, &ru);
       if (reaped == 0 && timeout_us > 0 && now - w->started >= timeout_us) {
         worker_kill (w);
         while ((reaped = wait4 (w->pid, &wstatus, 0, &ru)) < 0 && errno == EINTR)
@@ -700,6 +700,10 @@ batch_run (DnBatch *b)
       }
       if (reaped == w->pid) {
         kill (-w->pid, SIGKILL);   /* anything the child left running */
+        if (w->msg_fd >= 0)
+          drain (&w->msg_fd, w->msg, MSG_CAP, FALSE);
+        if (w->err_fd >= 0)
+          drain (&w->err_fd, w->err, ERR_TAIL, TRUE);
         worker_finish (b, w, wstatus, &ru);
         worker_release (w);
         g_array_remove_index (running, i);
@@ -807,6 +811,12 @@ dn_cmd_batch (int argc, char **argv)
   if (opt_retry_failed && !opt_resume) {
     dn_cli_error ("batch", "--retry-failed goes with --resume");
     goto out;
+  }
+  for (int i = 1; i < argc; i++) {
+    if (strcmp (argv[i], "-") == 0) {
+      dn_cli_error ("batch", "'-' is not an input: use --from - to read paths from standard input");
+      goto out;
+    }
   }
 
   DnBatch b;

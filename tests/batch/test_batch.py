@@ -201,7 +201,9 @@ with tempfile.TemporaryDirectory() as tmp:
     for args, what in ((["batch", "in"], "no -o"), (["batch", "-o", "x"], "no input"),
                        (["batch", "in", "-o", "x", "--bogus"], "unknown option"),
                        (["batch", "in", "-o", "x", "-t", "nosuch"], "unknown writer"),
-                       (["batch", "in", "-o", "x", "--retry-failed"], "--retry-failed without --resume")):
+                       (["batch", "in", "-o", "x", "--retry-failed"], "--retry-failed without --resume"),
+                       (["batch", "-", "-o", "x"], "'-' as an input"),
+                       (["batch", "in", "-o", "x", "-j", "-1"], "negative -j")):
         p = run(DOCNORM, args)
         e = p.stderr.decode()
         check("usage: %s exits 2 with one line" % what, p.returncode == 2 and e.count("\n") == 1

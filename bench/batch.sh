@@ -1,0 +1,56 @@
+#!/bin/sh
+# Throughput of `docnorm batch` with -j 1 and -j 2 on the text samples
+# (copied COPIES times into a scratch tree), and the -j 2 / -j 1 ratio.
+# Target on a 2-core machine: ratio >= 1.8.
+#
+#   bench/batch.sh [BUILD_DIR] [COPIES] [RUNS]
+#
+# Uses hyperfine when installed (median of RUNS), else one timed run each.
+set -eu
+here=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$here/build}
+copies=${2:-40}
+runs=${3:-5}
+docnorm=$build/cli/docnorm
+[ -x "$docnorm" ] || { echo "bench: no $docnorm (build first)" >&2; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+i=0
+while [ "$i" -lt "$copies" ]; do
+  mkdir -p "$work/in/c$i"
+  cp "$here"/samples/txt/*.txt "$work/in/c$i/"
+  i=$((i + 1))
+done
+n=$(find "$work/in" -type f | wc -l)
+bytes=$(du -sk "$work/in" | cut -f1)
+echo "bench: $n documents ($bytes KiB) on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+median() {  # seconds for: docnorm batch -j $1
+  if command -v hyperfine >/dev/null 2>&1; then
+    hyperfine -N --style none --runs "$runs" --warmup 1 \
+      --prepare "rm -rf $work/out" --export-json "$work/h$1.json" \
+      "$docnorm batch $work/in -o $work/out -q -j $1" >/dev/null
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/h$1.json"
+  else
+    rm -rf "$work/out"
+    python3 - "$docnorm" "$work" "$1" <<'PY'
+import subprocess, sys, time
+d, w, j = sys.argv[1:]
+t = time.monotonic()
+subprocess.run([d, "batch", w + "/in", "-o", w + "/out", "-q", "-j", j], check=True)
+print(time.monotonic() - t)
+PY
+  fi
+}
+
+t1=$(median 1)
+t2=$(median 2)
+python3 - "$n" "$t1" "$t2" <<'PY'
+import sys
+n, t1, t2 = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
+print("-j 1: %.3f s, %.1f documents/s" % (t1, n / t1))
+print("-j 2: %.3f s, %.1f documents/s" % (t2, n / t2))
+ratio = t1 / t2
+print("ratio -j2/-j1: %.2fx (target >= 1.8x) %s" % (ratio, "ok" if ratio >= 1.8 else "BELOW TARGET"))
+PY
