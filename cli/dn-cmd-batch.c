@@ -689,17 +689,23 @@ batch_run (DnBatch *b)
         drain (&w->err_fd, w->err, ERR_TAIL, TRUE);
       int wstatus = 0;
       struct rusage ru = { 0 };
-      /* Not only after end of file: something the child started may hold
-       * its pipes open after it is gone. */
-      pid_t reaped = wait4 (w->pid, &wstatus, WNOHANG, &ru);
-      if (reaped == 0 && timeout_us > 0 && now - w->started >= timeout_us) {
+      pid_t reaped = 0;
+      /* Checked every round, not only after end of file: something the child
+       * started may hold its pipes open after it is gone. WNOWAIT leaves it
+       * a zombie, so its process group cannot be reused before the kill. */
+      siginfo_t si;
+      memset (&si, 0, sizeof si);
+      if (waitid (P_PID, (id_t) w->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == w->pid) {
+        kill (-w->pid, SIGKILL);   /* anything the child left running */
+        while ((reaped = wait4 (w->pid, &wstatus, 0, &ru)) < 0 && errno == EINTR)
+          ;
+      } else if (timeout_us > 0 && now - w->started >= timeout_us) {
         worker_kill (w);
         while ((reaped = wait4 (w->pid, &wstatus, 0, &ru)) < 0 && errno == EINTR)
           ;
         w->timed_out = TRUE;
       }
       if (reaped == w->pid) {
-        kill (-w->pid, SIGKILL);   /* anything the child left running */
         if (w->msg_fd >= 0)
           drain (&w->msg_fd, w->msg, MSG_CAP, FALSE);
         if (w->err_fd >= 0)

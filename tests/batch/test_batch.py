@@ -32,6 +32,7 @@ HOSTILE = {
     "noise.bin": (bytes(range(256)) * 16, "failed", "unknown_format", "unknown format"),
     "empty.txt": (b"", "failed", "no_text", "empty"),
     "warn.dntest": (b"DNTEST-WARN some text", "warnings", None, None),
+    "orphan.dntest": (b"DNTEST-ORPHAN leaves a sleeper", "ok", None, None),
 }
 
 
@@ -126,6 +127,9 @@ with tempfile.TemporaryDirectory() as tmp:
                   and not rec_exists, line)
             check("%s: one stderr line names it" % name,
                   sum(1 for l in err.splitlines() if l.startswith("docnorm: %s: " % src)) == 1, err)
+        elif status == "ok":
+            check("%s converted although a process it started holds the pipes" % name,
+                  line["status"] == "ok" and rec_exists and line["seconds"] < 5, line)
         else:
             check("%s converted with a warning" % name,
                   line["status"] == "warnings" and line["warnings"] == 1 and line["reader"] == "dntest" and rec_exists,
