@@ -231,8 +231,7 @@ add_archive (DnBatchInputs *inputs, const char *path, const char *rel)
 #endif
 }
 
-static void add_path (DnBatchInputs *inputs, const char *path, const char *rel,
-                      gboolean walking);
+static void add_path (DnBatchInputs *inputs, const char *path, const char *rel);
 
 static gint
 compare_names (gconstpointer a, gconstpointer b)
@@ -275,7 +274,7 @@ add_tree (DnBatchInputs *inputs, const char *dir, const char *dir_rel, const cha
       else if ((S_ISREG (lst.st_mode) ||
                 (S_ISLNK (lst.st_mode) && stat (child, &st) == 0 && S_ISREG (st.st_mode))) &&
                wanted (inputs, cglob, FALSE))
-        add_path (inputs, child, crel, TRUE);
+        add_path (inputs, child, crel);
     }
     g_free (cglob);
     g_free (crel);
@@ -285,7 +284,7 @@ add_tree (DnBatchInputs *inputs, const char *dir, const char *dir_rel, const cha
 }
 
 static void
-add_path (DnBatchInputs *inputs, const char *path, const char *rel, gboolean walking)
+add_path (DnBatchInputs *inputs, const char *path, const char *rel)
 {
   struct stat st;
   if (stat (path, &st) != 0) {
@@ -296,7 +295,6 @@ add_path (DnBatchInputs *inputs, const char *path, const char *rel, gboolean wal
   } else if (is_zip_name (path)) {
     add_archive (inputs, path, rel);
   } else {
-    (void) walking;
     g_ptr_array_add (inputs->items, input_new (path, NULL, -1, rel));
   }
 }
@@ -305,7 +303,7 @@ void
 dn_batch_inputs_add (DnBatchInputs *inputs, const char *arg)
 {
   char *rel = mirror_path (arg);
-  add_path (inputs, arg, rel, FALSE);
+  add_path (inputs, arg, rel);
   g_free (rel);
 }
 
