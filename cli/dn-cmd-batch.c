@@ -77,7 +77,10 @@ typedef struct {
   GString *msg;
   GString *err;            /* the last ERR_TAIL bytes */
   gint64 started;          /* monotonic µs */
+  gint64 ended;            /* when reaped */
   gboolean timed_out;
+  int wstatus;
+  struct rusage ru;
 } DnBatchWorker;
 
 typedef struct {
@@ -472,10 +475,12 @@ parse_messages (const GString *msg, JsonObject **start, JsonObject **result)
 }
 
 static void
-worker_finish (DnBatch *b, DnBatchWorker *w, int wstatus, const struct rusage *ru)
+worker_finish (DnBatch *b, DnBatchWorker *w)
 {
   const DnBatchInput *in = b->inputs.items->pdata[w->index];
-  double seconds = (double) (g_get_monotonic_time () - w->started) / G_USEC_PER_SEC;
+  int wstatus = w->wstatus;
+  const struct rusage *ru = &w->ru;
+  double seconds = (double) (w->ended - w->started) / G_USEC_PER_SEC;
   JsonObject *start, *result;
   parse_messages (w->msg, &start, &result);
   JsonObject *error = NULL;
@@ -620,6 +625,40 @@ worker_kill (DnBatchWorker *w)
   kill (w->pid, SIGKILL);
 }
 
+/* Starts children until -j are running or the inputs run out; inputs known
+ * bad from the start are recorded on the way. */
+static void
+fill_slots (DnBatch *b, GArray *running, guint *next_io)
+{
+  GPtrArray *items = b->inputs.items;
+  guint next = *next_io;
+  while ((int) running->len < b->jobs && next < items->len) {
+    const DnBatchInput *in = items->pdata[next];
+    if (in->error != NULL) {
+      JsonObject *e = error_object (dn_error_code_name (in->error->code), in->error->message);
+      record_outcome (b, in, NULL, NULL, e, NULL, 0);
+      next++;
+      continue;
+    }
+    DnBatchWorker w;
+    GError *error = NULL;
+    if (!worker_spawn (b, next, &w, &error)) {
+      if (running->len > 0) {
+        g_error_free (error);
+        break;   /* out of processes: wait for one to end */
+      }
+      JsonObject *e = error_object ("io", error->message);
+      record_outcome (b, in, NULL, NULL, e, NULL, 0);
+      g_error_free (error);
+      next++;
+      continue;
+    }
+    g_array_append_val (running, w);
+    next++;
+  }
+  *next_io = next;
+}
+
 /* Runs every input; returns the stop signal (0 when the set completed). */
 static int
 batch_run (DnBatch *b)
@@ -632,30 +671,7 @@ batch_run (DnBatch *b)
   while (next < items->len || running->len > 0) {
     if (stop_signal != 0)
       break;
-    while ((int) running->len < b->jobs && next < items->len) {
-      const DnBatchInput *in = items->pdata[next];
-      if (in->error != NULL) {
-        JsonObject *e = error_object (dn_error_code_name (in->error->code), in->error->message);
-        record_outcome (b, in, NULL, NULL, e, NULL, 0);
-        next++;
-        continue;
-      }
-      DnBatchWorker w;
-      GError *error = NULL;
-      if (!worker_spawn (b, next, &w, &error)) {
-        if (running->len > 0) {
-          g_error_free (error);
-          break;   /* out of processes: wait for one to end */
-        }
-        JsonObject *e = error_object ("io", error->message);
-        record_outcome (b, in, NULL, NULL, e, NULL, 0);
-        g_error_free (error);
-        next++;
-        continue;
-      }
-      g_array_append_val (running, w);
-      next++;
-    }
+    fill_slots (b, running, &next);
     if (running->len == 0)
       continue;
 
@@ -681,6 +697,7 @@ batch_run (DnBatch *b)
       g_usleep (1000);
 
     now = g_get_monotonic_time ();
+    GArray *finished = g_array_new (FALSE, TRUE, sizeof (DnBatchWorker));
     for (guint i = 0; i < running->len;) {
       DnBatchWorker *w = &g_array_index (running, DnBatchWorker, i);
       if (w->msg_fd >= 0)
@@ -710,13 +727,25 @@ batch_run (DnBatch *b)
           drain (&w->msg_fd, w->msg, MSG_CAP, FALSE);
         if (w->err_fd >= 0)
           drain (&w->err_fd, w->err, ERR_TAIL, TRUE);
-        worker_finish (b, w, wstatus, &ru);
-        worker_release (w);
+        w->ended = g_get_monotonic_time ();
+        w->wstatus = wstatus;
+        w->ru = ru;
+        g_array_append_val (finished, *w);
         g_array_remove_index (running, i);
       } else {
         i++;
       }
     }
+    /* Replacements first: recording an outcome waits for fdatasync, and the
+     * free cores should not wait with it. */
+    if (finished->len > 0 && stop_signal == 0)
+      fill_slots (b, running, &next);
+    for (guint i = 0; i < finished->len; i++) {
+      DnBatchWorker *w = &g_array_index (finished, DnBatchWorker, i);
+      worker_finish (b, w);
+      worker_release (w);
+    }
+    g_array_unref (finished);
     progress_show (b, FALSE);
   }
 
