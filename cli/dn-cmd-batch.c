@@ -298,6 +298,8 @@ signal_name (int sig)
   case SIGILL: return "SIGILL";
   case SIGKILL: return "SIGKILL";
   case SIGTERM: return "SIGTERM";
+  case SIGINT: return "SIGINT";
+  case SIGHUP: return "SIGHUP";
   case SIGTRAP: return "SIGTRAP";
   case SIGSYS: return "SIGSYS";
   case SIGXCPU: return "SIGXCPU";
