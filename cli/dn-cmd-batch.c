@@ -271,7 +271,9 @@ progress_show (DnBatch *b, gboolean force)
   b->last_progress = now;
   guint total = b->inputs.items->len;
   double secs = (double) (now - b->started) / G_USEC_PER_SEC;
-  double rate = secs > 0 ? b->done / secs : 0;
+  /* Skipped inputs (--resume) cost next to nothing: the rate and ETA count
+   * conversions only. */
+  double rate = secs > 0 ? (b->done - b->skipped) / secs : 0;
   char eta[32] = "--:--";
   if (rate > 0 && b->done < total) {
     guint left = (guint) ceil ((total - b->done) / rate);
