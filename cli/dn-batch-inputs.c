@@ -334,6 +334,19 @@ dn_batch_inputs_add_list (DnBatchInputs *inputs, const char *file, GError **erro
   return ok;
 }
 
+static gboolean
+same_source (const DnBatchInput *a, const DnBatchInput *b)
+{
+  if (g_strcmp0 (a->member, b->member) != 0)
+    return FALSE;
+  char *ca = g_canonicalize_filename (a->path, NULL);
+  char *cb = g_canonicalize_filename (b->path, NULL);
+  gboolean same = strcmp (ca, cb) == 0;
+  g_free (ca);
+  g_free (cb);
+  return same;
+}
+
 void
 dn_batch_inputs_dedupe (DnBatchInputs *inputs)
 {
@@ -348,6 +361,11 @@ dn_batch_inputs_dedupe (DnBatchInputs *inputs)
       continue;
     }
     const DnBatchInput *other = g_hash_table_lookup (rels, in->rel);
+    if (other != NULL && same_source (other, in)) {
+      /* The same file spelt two ways ("./a.txt", "a.txt"). */
+      dn_batch_input_free (in);
+      continue;
+    }
     if (other != NULL && in->error == NULL) {
       in->error = g_error_new (DN_ERROR, DN_ERROR_IO, "its record would overwrite the record of %s%s%s",
                                other->path, other->member != NULL ? " member " : "",

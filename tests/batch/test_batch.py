@@ -194,6 +194,14 @@ with tempfile.TemporaryDirectory() as tmp:
           and os.path.isfile(os.path.join("out-list", listed[0] + ".json"))
           and os.path.isfile(os.path.join("out-list", listed[1].lstrip("/") + ".json")), (p.returncode, p.stderr))
 
+    # The same file twice, spelt two ways, is one input; two files that
+    # would share a record name are not silently merged.
+    one = os.path.join("in", "good", "g0", SAMPLE_NAMES[0])
+    p = run(DOCNORM, ["batch", one, "./" + one, os.path.join("in", "good"), "-o", "out-dup", "-q"])
+    dup = [l["path"] for l in read_manifest("out-dup")]
+    check("one input however it is spelt", p.returncode == 0 and dup.count(one) == 1
+          and not any(d.startswith("./") for d in dup), (p.returncode, dup))
+
     # OUTDIR inside the walked tree is not walked into.
     shutil.copytree(os.path.join("in", "good", "g0"), "self")
     p = run(DOCNORM, ["batch", "self", "-o", "self/out", "-q"])
