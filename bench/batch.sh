@@ -1,6 +1,8 @@
 #!/bin/sh
-# Throughput of `docnorm batch` with -j 1 and -j 2 on the text samples
-# (copied COPIES times into a scratch tree), and the -j 2 / -j 1 ratio.
+# Throughput of `docnorm batch` with -j 1 and -j 2 on the report samples
+# (samples/txt/*.txt, and samples/pdf/seed-*.pdf and samples/docx/seed-*.docx
+# where those readers' samples exist), copied COPIES times into a scratch
+# tree, and the -j 2 / -j 1 ratio.
 # Target on a 2-core machine: ratio >= 1.8.
 #
 #   bench/batch.sh [BUILD_DIR] [COPIES] [RUNS]
@@ -19,12 +21,15 @@ trap 'rm -rf "$work"' EXIT
 i=0
 while [ "$i" -lt "$copies" ]; do
   mkdir -p "$work/in/c$i"
-  cp "$here"/samples/txt/*.txt "$work/in/c$i/"
+  for f in "$here"/samples/txt/*.txt "$here"/samples/pdf/seed-*.pdf "$here"/samples/docx/seed-*.docx; do
+    if [ -f "$f" ]; then cp "$f" "$work/in/c$i/"; fi
+  done
   i=$((i + 1))
 done
 n=$(find "$work/in" -type f | wc -l)
+kinds=$(find "$work/in/c0" -type f | sed 's/.*\.//' | sort | uniq -c | tr -s ' ' | tr '\n' ',' | sed 's/,$//')
 bytes=$(du -sk "$work/in" | cut -f1)
-echo "bench: $n documents ($bytes KiB) on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench: $n documents ($bytes KiB;$kinds per copy) on $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 median() {  # seconds for: docnorm batch -j $1
   if command -v hyperfine >/dev/null 2>&1; then
