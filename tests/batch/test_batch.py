@@ -221,6 +221,11 @@ with tempfile.TemporaryDirectory() as tmp:
         check("usage: %s exits 2 with one line" % what, p.returncode == 2 and e.count("\n") == 1
               and e.startswith("docnorm: "), (p.returncode, e))
 
+    p = run(DOCNORM, ["batch", "--from", "no-such-list", "-o", "x"])
+    check("unreadable --from list exits 3 with one line", p.returncode == 3
+          and p.stderr.decode().startswith("docnorm: no-such-list: ") and p.stderr.count(b"\n") == 1,
+          (p.returncode, p.stderr))
+
     # On a terminal: a progress line; none with --quiet; colour unless NO_COLOR.
     def on_terminal(args, **extra):
         master, slave = pty.openpty()
