@@ -779,6 +779,7 @@ static const DnPluginDesc pdf_desc = {
   .media_types = pdf_media_types,
   .extensions = pdf_extensions,
   .reader = &pdf_reader,
+  .license = "MIT",
 };
 
 DN_PLUGIN_REGISTER (pdf, pdf_desc)
