@@ -1,4 +1,7 @@
-/* The PDF reader on poppler-glib.
+/* The PDF reader on poppler-glib: the backend half, built into
+ * pdf-backend.so and loaded by the front module docnorm-pdf.so on the first
+ * read (dn-pdf-front.c holds the descriptor and the probe; see
+ * dn-pdf-backend.h).
  *
  * Opens the bytes in memory (poppler_document_new_from_bytes), reads the
  * metadata and outline, then lays out one page at a time: glyph boxes from
@@ -41,21 +44,11 @@
 #include <glib/gstdio.h>
 
 #include "docnorm.h"
+#include "dn-pdf-backend.h"
 #include "dn-pdf-layout.h"
 
-#define PDF_VERSION "1.0.0"
 #define PDF_MAX_OUTLINE 10000
 #define PDF_EDGE 3   /* blocks kept per page end for the cross-page passes */
-
-static int
-pdf_probe (const guint8 *head, gsize len, guint64 total, const char *file_name)
-{
-  gsize n = MIN (len, 1024);
-  for (gsize i = 0; i + 5 <= n; i++)
-    if (memcmp (head + i, "%PDF-", 5) == 0)
-      return 95;
-  return 0;
-}
 
 /* ---------- poppler diagnostics ---------- */
 
@@ -634,8 +627,8 @@ open_document (GBytes *data, const DnReadOptions *options, DnDocument *doc, Popp
   return TRUE;
 }
 
-static gboolean
-pdf_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **error)
+gboolean
+dn_pdf_backend_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **error)
 {
   PdfDiag diag = { 0 };
   guint handler = g_log_set_handler ("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
@@ -760,26 +753,3 @@ out:
   g_free (diag.first);
   return ok;
 }
-
-static const char *const pdf_media_types[] = { "application/pdf", NULL };
-static const char *const pdf_extensions[] = { "pdf", NULL };
-
-static const DnReaderVTable pdf_reader = {
-  .struct_size = sizeof (DnReaderVTable),
-  .probe = pdf_probe,
-  .read = pdf_read,
-};
-
-static const DnPluginDesc pdf_desc = {
-  .abi_version = DN_PLUGIN_ABI_VERSION,
-  .struct_size = sizeof (DnPluginDesc),
-  .name = "pdf",
-  .description = "PDF through poppler-glib: reading order, tables, furniture, outline, figures",
-  .version = PDF_VERSION,
-  .media_types = pdf_media_types,
-  .extensions = pdf_extensions,
-  .reader = &pdf_reader,
-  .license = "MIT",
-};
-
-DN_PLUGIN_REGISTER (pdf, pdf_desc)
