@@ -140,12 +140,10 @@ typedef struct {
   gboolean toc_active;        /* inside a TOC field's result */
   GHashTable *note_numbers;   /* "fn3" → "1" */
   int n_footnote_refs, n_endnote_refs;
-  GHashTable *images;         /* part name → file name written */
-  GHashTable *image_names;    /* file names used, to keep them unique */
+  DnOoxmlImages *images;      /* figures' image names, exported with --images */
   guint64 nodes;
   guint depth;                /* block nesting (tables, text boxes) */
   GError *error;              /* first fatal error */
-  char *file_stem;
 } Ctx;
 
 static void read_blocks (Ctx *ctx, DnNode *parent, xmlNode *container);
@@ -807,72 +805,22 @@ alternate_branch (xmlNode *ac)
   return fallback;
 }
 
-static const char *
-basename_of (const char *part)
-{
-  const char *s = strrchr (part, '/');
-  return s != NULL ? s + 1 : part;
-}
-
-/* Writes an embedded image into the images directory once; returns the
- * name recorded in the image attribute (borrowed from ctx->images). */
+/* The name recorded in a figure's image attribute; the image is written
+ * into the images folder the first time (borrowed from ctx->images). */
 static const char *
 image_file (Ctx *ctx, const char *part)
 {
-  const char *have = g_hash_table_lookup (ctx->images, part);
-  if (have != NULL)
-    return have;
-  const char *dir = ctx->opt->images_dir;
-  char *name;
-  if (dir == NULL) {
-    name = g_strdup (part);
-  } else {
-    /* Stable: the input's stem plus the part's own base name. */
-    GString *s = g_string_new (ctx->file_stem);
-    g_string_append_c (s, '-');
-    for (const char *p = basename_of (part); *p; p++)
-      g_string_append_c (s, g_ascii_isalnum (*p) || *p == '.' || *p == '-' || *p == '_' ? *p : '_');
-    /* Two parts with one base name (word/media/a.png, word/embeddings/a.png)
-     * get -2, -3, … in order of first use. */
-    if (g_hash_table_contains (ctx->image_names, s->str)) {
-      const char *dot = strrchr (s->str, '.');
-      gsize stem_len = dot != NULL && dot > s->str ? (gsize) (dot - s->str) : s->len;
-      char *ext = g_strdup (s->str + stem_len);
-      g_string_truncate (s, stem_len);
-      gsize base_len = s->len;
-      for (int i = 2;; i++) {
-        g_string_truncate (s, base_len);
-        g_string_append_printf (s, "-%d%s", i, ext);
-        if (!g_hash_table_contains (ctx->image_names, s->str))
-          break;
-      }
-      g_free (ext);
-    }
-    g_hash_table_add (ctx->image_names, g_strdup (s->str));
-    name = g_string_free (s, FALSE);
-    GError *err = NULL;
-    GBytes *b = dn_ooxml_zip_read (ctx->zip, part, &err);
-    if (b == NULL) {
-      if (err->code == DN_ERROR_LIMIT) {
-        part_problem (ctx, &err, FALSE, "image");
-      } else {
-        dn_document_add_warning (ctx->doc, "DOCX_IMAGE_MISSING", 0, "image %s: %s", part, err->message);
-        g_error_free (err);
-      }
-    } else {
-      char *path = g_build_filename (dir, name, NULL);
-      gsize len;
-      const char *data = g_bytes_get_data (b, &len);
-      if (g_mkdir_with_parents (dir, 0755) != 0 || !g_file_set_contents (path, data, (gssize) len, &err)) {
-        dn_document_add_warning (ctx->doc, "DOCX_IMAGE_WRITE_FAILED", 0, "cannot write %s: %s", path,
-                                 err != NULL ? err->message : g_strerror (errno));
-        g_clear_error (&err);
-      }
-      g_free (path);
-      g_bytes_unref (b);
-    }
+  GError *err = NULL;
+  const char *name = dn_ooxml_images_export (ctx->images, ctx->zip, part, &err);
+  if (err != NULL && err->code == DN_ERROR_LIMIT) {
+    part_problem (ctx, &err, FALSE, "image");
+  } else if (err != NULL) {
+    if (err->code == DN_ERROR_IO)
+      dn_document_add_warning (ctx->doc, "DOCX_IMAGE_WRITE_FAILED", 0, "%s", err->message);
+    else
+      dn_document_add_warning (ctx->doc, "DOCX_IMAGE_MISSING", 0, "image %s: %s", part, err->message);
+    g_error_free (err);
   }
-  g_hash_table_insert (ctx->images, g_strdup (part), name);
   return name;
 }
 
@@ -1951,13 +1899,11 @@ ctx_clear (Ctx *ctx)
   g_clear_pointer (&ctx->nums, g_hash_table_unref);
   g_clear_pointer (&ctx->fields, g_ptr_array_unref);
   g_clear_pointer (&ctx->note_numbers, g_hash_table_unref);
-  g_clear_pointer (&ctx->images, g_hash_table_unref);
-  g_clear_pointer (&ctx->image_names, g_hash_table_unref);
+  g_clear_pointer (&ctx->images, dn_ooxml_images_free);
   if (ctx->toc != NULL && dn_node_parent (ctx->toc) == NULL)
     dn_node_free (ctx->toc);
   g_free (ctx->default_pstyle);
   g_free (ctx->main_part);
-  g_free (ctx->file_stem);
 }
 
 static gboolean
@@ -1982,14 +1928,8 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
   ctx.nums = g_hash_table_new_full (NULL, NULL, NULL, num_free);
   ctx.fields = g_ptr_array_new_with_free_func (field_free);
   ctx.note_numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  ctx.images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  ctx.image_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ctx.images = dn_ooxml_images_new (options->images_dir, options->file_name);
   rpr_init (&ctx.defaults);
-  {
-    const char *fn = options->file_name != NULL ? basename_of (options->file_name) : "image";
-    const char *dot = strrchr (fn, '.');
-    ctx.file_stem = dot != NULL && dot != fn ? g_strndup (fn, (gsize) (dot - fn)) : g_strdup (fn);
-  }
 
   /* The main part through the package relationships (it need not be
    * word/document.xml); Strict packages use their own relationship URIs. */

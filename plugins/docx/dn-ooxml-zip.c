@@ -2,6 +2,7 @@
  * OLE (CFB) sniffing that tells an encrypted OOXML file from a legacy .doc. */
 #include "dn-ooxml-zip.h"
 
+#include <errno.h>
 #include <string.h>
 #include <zip.h>
 
@@ -528,4 +529,98 @@ dn_ole_explain (GBytes *data, GError **error)
   else
     g_set_error (error, DN_ERROR, DN_ERROR_UNSUPPORTED,
                  "OLE compound file that is neither a Word document nor an encrypted package");
+}
+
+struct _DnOoxmlImages {
+  char *dir;
+  char *stem;
+  GHashTable *by_part; /* part name → recorded name */
+  GHashTable *names;   /* recorded names in use */
+};
+
+static const char *
+last_segment (const char *path)
+{
+  const char *s = strrchr (path, '/');
+  return s != NULL ? s + 1 : path;
+}
+
+DnOoxmlImages *
+dn_ooxml_images_new (const char *images_dir, const char *input_name)
+{
+  DnOoxmlImages *images = g_new0 (DnOoxmlImages, 1);
+  images->dir = g_strdup (images_dir);
+  const char *fn = input_name != NULL ? last_segment (input_name) : "image";
+  const char *dot = strrchr (fn, '.');
+  images->stem = dot != NULL && dot != fn ? g_strndup (fn, (gsize) (dot - fn)) : g_strdup (fn);
+  images->by_part = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  images->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  return images;
+}
+
+void
+dn_ooxml_images_free (DnOoxmlImages *images)
+{
+  if (images == NULL)
+    return;
+  g_free (images->dir);
+  g_free (images->stem);
+  g_hash_table_unref (images->by_part);
+  g_hash_table_unref (images->names);
+  g_free (images);
+}
+
+/* A new unique file name for @part. */
+static char *
+unique_image_name (DnOoxmlImages *images, const char *part)
+{
+  GString *s = g_string_new (images->stem);
+  g_string_append_c (s, '-');
+  for (const char *p = last_segment (part); *p != '\0'; p++)
+    g_string_append_c (s, g_ascii_isalnum (*p) || *p == '.' || *p == '-' || *p == '_' ? *p : '_');
+  /* word/media/a.png and word/embeddings/a.png: -2, -3, … in order of use. */
+  if (g_hash_table_contains (images->names, s->str)) {
+    const char *dot = strrchr (s->str, '.');
+    gsize stem_len = dot != NULL && dot > s->str ? (gsize) (dot - s->str) : s->len;
+    char *ext = g_strdup (s->str + stem_len);
+    for (int i = 2;; i++) {
+      g_string_truncate (s, stem_len);
+      g_string_append_printf (s, "-%d%s", i, ext);
+      if (!g_hash_table_contains (images->names, s->str))
+        break;
+    }
+    g_free (ext);
+  }
+  g_hash_table_add (images->names, g_strdup (s->str));
+  return g_string_free (s, FALSE);
+}
+
+const char *
+dn_ooxml_images_export (DnOoxmlImages *images, DnOoxmlZip *zip, const char *part, GError **error)
+{
+  const char *have = g_hash_table_lookup (images->by_part, part);
+  if (have != NULL)
+    return have;
+  char *name;
+  if (images->dir == NULL) {
+    name = g_strdup (part);
+  } else {
+    name = unique_image_name (images, part);
+    GBytes *b = dn_ooxml_zip_read (zip, part, error);
+    if (b != NULL) {
+      char *path = g_build_filename (images->dir, name, NULL);
+      gsize len;
+      const char *data = g_bytes_get_data (b, &len);
+      GError *werr = NULL;
+      if (g_mkdir_with_parents (images->dir, 0755) != 0)
+        g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot create %s: %s", images->dir, g_strerror (errno));
+      else if (!g_file_set_contents (path, data, (gssize) len, &werr))
+        g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot write %s: %s", path, werr->message);
+      g_clear_error (&werr);
+      g_free (path);
+      g_bytes_unref (b);
+    }
+  }
+  g_hash_table_insert (images->by_part, g_strdup (part), name);
+  return name;
 }

@@ -82,4 +82,23 @@ gboolean dn_ole_is_cfb (const guint8 *data, gsize len);
  * DN_ERROR_UNSUPPORTED for a legacy Word .doc or any other OLE file. */
 void dn_ole_explain (GBytes *data, GError **error);
 
+/* Exports a package's images (DOCX media, ODT Pictures) under stable, unique
+ * names: the input's stem, '-', the part's base name made filename-safe, and
+ * -2, -3, … when two parts share a base name. Without an images folder the
+ * recorded name is the part name and nothing is written. */
+typedef struct _DnOoxmlImages DnOoxmlImages;
+
+/* @images_dir may be NULL; @input_name (may be NULL) gives the stem. */
+DnOoxmlImages *dn_ooxml_images_new (const char *images_dir, const char *input_name);
+void dn_ooxml_images_free (DnOoxmlImages *images);
+
+/* The name to record for @part: borrowed from @images, never NULL. The first
+ * time a part is seen and there is an images folder, it is read from @zip and
+ * written there; a failure sets @error, and the name is still returned:
+ * DN_ERROR_LIMIT (reading hit a limit: the caller should fail), DN_ERROR_IO
+ * (the file could not be written), or the read's own error (missing or
+ * damaged part). */
+const char *dn_ooxml_images_export (DnOoxmlImages *images, DnOoxmlZip *zip, const char *part,
+                                    GError **error);
+
 G_END_DECLS

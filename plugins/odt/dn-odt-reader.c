@@ -88,14 +88,13 @@ typedef struct {
   GHashTable *styles;       /* "family:name" → OdtStyle */
   GHashTable *list_styles;  /* name → xmlNode* (borrowed from a kept doc) */
   GHashTable *media_types;  /* part → media type, from the manifest */
-  GHashTable *images;       /* part → recorded name */
+  DnOoxmlImages *images;    /* figures' image names, exported with --images */
   GPtrArray *kept_docs;     /* xmlDocPtr whose nodes list_styles borrows */
   GPtrArray *notes;         /* DnNode* footnotes, appended after the body */
   GPtrArray *comments;      /* DnNode* comments, appended after the body */
   GHashTable *list_by_id;   /* xml:id of a top-level list → Counters (borrowed) */
   GHashTable *last_by_style;/* list style → Counters of its last list (borrowed) */
   GPtrArray *counters;      /* Counters, owned */
-  char *file_stem;
   guint64 nodes;
   guint max_depth;
   guint n_comments;
@@ -387,54 +386,25 @@ add_span (Para *pb, guint32 start, guint32 marks, const char *href)
   g_array_append_val (pb->spans, s);
 }
 
-static const char *
-basename_of (const char *part)
-{
-  const char *s = strrchr (part, '/');
-  return s != NULL ? s + 1 : part;
-}
-
 /* Records an embedded image (written into the images folder when asked)
  * and returns the name kept in the image attribute; borrowed. */
 static const char *
 image_file (Ctx *ctx, const char *part)
 {
-  const char *have = g_hash_table_lookup (ctx->images, part);
-  if (have != NULL)
-    return have;
-  const char *dir = ctx->opt->images_dir;
-  char *name;
-  if (dir == NULL) {
-    name = g_strdup (part);
-  } else {
-    GString *s = g_string_new (ctx->file_stem);
-    g_string_append_c (s, '-');
-    for (const char *p = basename_of (part); *p; p++)
-      g_string_append_c (s, g_ascii_isalnum (*p) || *p == '.' || *p == '-' || *p == '_' ? *p : '_');
-    name = g_string_free (s, FALSE);
-    GError *err = NULL;
-    GBytes *b = dn_ooxml_zip_read (ctx->zip, part, &err);
-    if (b == NULL) {
-      if (err->code == DN_ERROR_LIMIT) {
-        g_propagate_error (&ctx->error, err);
-      } else {
-        dn_document_add_warning (ctx->doc, "ODT_IMAGE_MISSING", 0, "image %s: %s", part, err->message);
-        g_error_free (err);
-      }
-    } else {
-      char *path = g_build_filename (dir, name, NULL);
-      gsize len;
-      const char *data = g_bytes_get_data (b, &len);
-      if (g_mkdir_with_parents (dir, 0755) != 0 || !g_file_set_contents (path, data, (gssize) len, &err)) {
-        dn_document_add_warning (ctx->doc, "ODT_IMAGE_WRITE_FAILED", 0, "cannot write %s: %s", path,
-                                 err != NULL ? err->message : g_strerror (errno));
-        g_clear_error (&err);
-      }
-      g_free (path);
-      g_bytes_unref (b);
-    }
+  GError *err = NULL;
+  const char *name = dn_ooxml_images_export (ctx->images, ctx->zip, part, &err);
+  if (err != NULL && err->code == DN_ERROR_LIMIT) {
+    if (ctx->error == NULL)
+      g_propagate_error (&ctx->error, err);
+    else
+      g_error_free (err);
+  } else if (err != NULL) {
+    if (err->code == DN_ERROR_IO)
+      dn_document_add_warning (ctx->doc, "ODT_IMAGE_WRITE_FAILED", 0, "%s", err->message);
+    else
+      dn_document_add_warning (ctx->doc, "ODT_IMAGE_MISSING", 0, "image %s: %s", part, err->message);
+    g_error_free (err);
   }
-  g_hash_table_insert (ctx->images, g_strdup (part), name);
   return name;
 }
 
@@ -1275,7 +1245,7 @@ ctx_clear (Ctx *ctx)
   g_clear_pointer (&ctx->styles, g_hash_table_unref);
   g_clear_pointer (&ctx->list_styles, g_hash_table_unref);
   g_clear_pointer (&ctx->media_types, g_hash_table_unref);
-  g_clear_pointer (&ctx->images, g_hash_table_unref);
+  g_clear_pointer (&ctx->images, dn_ooxml_images_free);
   if (ctx->notes != NULL)
     for (guint i = 0; i < ctx->notes->len; i++)
       if (dn_node_parent (ctx->notes->pdata[i]) == NULL)
@@ -1293,7 +1263,6 @@ ctx_clear (Ctx *ctx)
     for (guint i = 0; i < ctx->kept_docs->len; i++)
       xmlFreeDoc (ctx->kept_docs->pdata[i]);
   g_clear_pointer (&ctx->kept_docs, g_ptr_array_unref);
-  g_free (ctx->file_stem);
 }
 
 static gboolean
@@ -1309,7 +1278,7 @@ odt_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **
   ctx.styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, style_free);
   ctx.list_styles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   ctx.media_types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  ctx.images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.images = dn_ooxml_images_new (options->images_dir, options->file_name);
   ctx.kept_docs = g_ptr_array_new ();
   ctx.notes = g_ptr_array_new ();
   ctx.comments = g_ptr_array_new ();
@@ -1318,11 +1287,6 @@ odt_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **
   ctx.counters = g_ptr_array_new_with_free_func (g_free);
   guint limit_depth = options->limits.max_xml_depth > 0 ? options->limits.max_xml_depth : 256;
   ctx.max_depth = MIN (limit_depth, ODT_HARD_MAX_DEPTH);
-  {
-    const char *fn = options->file_name != NULL ? basename_of (options->file_name) : "image";
-    const char *dot = strrchr (fn, '.');
-    ctx.file_stem = dot != NULL && dot != fn ? g_strndup (fn, (gsize) (dot - fn)) : g_strdup (fn);
-  }
 
   /* The mimetype entry says which kind of OpenDocument this is. */
   if (dn_ooxml_zip_has (zip, "mimetype")) {
