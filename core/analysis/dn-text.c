@@ -1,0 +1,285 @@
+/* Text helpers for analysis: CJK classes, width folding, residue removal,
+ * CJK-aware joining. */
+#include <string.h>
+
+#include "dn-analysis-private.h"
+
+gboolean
+dn_text_is_han (gunichar c)
+{
+  return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) ||
+         (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FA1F) || c == 0x3007;
+}
+
+gboolean
+dn_text_is_cjk (gunichar c)
+{
+  return dn_text_is_han (c) || (c >= 0x3000 && c <= 0x30FF && c != 0x3000) ||
+         (c >= 0x3100 && c <= 0x312F) || (c >= 0xFF01 && c <= 0xFF60) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || c == 0x2014 || c == 0x2026 || c == 0x00B7 ||
+         c == 0x2027;
+}
+
+guint
+dn_text_display_width (const char *s)
+{
+  guint w = 0;
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    w += g_unichar_iswide (c) || g_unichar_iswide_cjk (c) ? 2 : 1;
+  }
+  return w;
+}
+
+char *
+dn_text_fold_width (const char *s)
+{
+  GString *out = g_string_sized_new (strlen (s));
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (c >= 0xFF01 && c <= 0xFF5E)
+      c -= 0xFEE0;
+    else if (c == 0x3000)
+      c = ' ';
+    g_string_append_unichar (out, c);
+  }
+  return g_string_free (out, FALSE);
+}
+
+static const char *const residue_tags[] = { "p", "ul", "ol", "li", "u", "b", "i", "br", "span",
+                                            "div", "strong", "em", "font", "sup", "sub", NULL };
+
+/* Length of an HTML tag from the residue list starting at @p, or 0. */
+static gsize
+residue_tag_len (const char *p)
+{
+  if (*p != '<')
+    return 0;
+  const char *q = p + 1;
+  if (*q == '/')
+    q++;
+  for (guint i = 0; residue_tags[i] != NULL; i++) {
+    gsize n = strlen (residue_tags[i]);
+    if (g_ascii_strncasecmp (q, residue_tags[i], n) != 0)
+      continue;
+    char after = q[n];
+    if (after != '>' && after != ' ' && after != '/')
+      continue;
+    const char *end = strchr (q + n, '>');
+    if (end == NULL || end - p > 200)
+      return 0;
+    return (gsize) (end - p) + 1;
+  }
+  return 0;
+}
+
+char *
+dn_text_strip_residue (const char *s, guint *n_markup, guint *n_bookmarks)
+{
+  guint markup = 0, bookmarks = 0;
+  GString *out = g_string_sized_new (strlen (s));
+  const char *p = s;
+  while (*p != '\0') {
+    if (p[0] == '*' && p[1] == '*') {
+      markup++;
+      p += 2;
+      continue;
+    }
+    gsize tag = residue_tag_len (p);
+    if (tag > 0) {
+      /* Block tags (<p> <li> <br> …) stood for line breaks inside a cell. */
+      const char *name = p[1] == '/' ? p + 2 : p + 1;
+      if (g_ascii_strncasecmp (name, "p", 1) == 0 || g_ascii_strncasecmp (name, "li", 2) == 0 ||
+          g_ascii_strncasecmp (name, "br", 2) == 0 || g_ascii_strncasecmp (name, "ul", 2) == 0 ||
+          g_ascii_strncasecmp (name, "ol", 2) == 0 || g_ascii_strncasecmp (name, "div", 3) == 0)
+        g_string_append_c (out, '\n');
+      markup++;
+      p += tag;
+      continue;
+    }
+    if (g_str_has_prefix (p, "[bookmark:")) {
+      const char *end = strchr (p, ']');
+      if (end != NULL) {
+        bookmarks++;
+        p = end + 1;
+        continue;
+      }
+    }
+    g_string_append_c (out, *p);
+    p++;
+  }
+  if (n_markup != NULL)
+    *n_markup = markup;
+  if (n_bookmarks != NULL)
+    *n_bookmarks = bookmarks;
+  return g_string_free (out, FALSE);
+}
+
+char *
+dn_text_remove_cjk_spaces (const char *s, guint *n_removed)
+{
+  guint removed = 0;
+  GString *out = g_string_sized_new (strlen (s));
+  gunichar prev = 0;
+  const char *p = s;
+  while (*p != '\0') {
+    gunichar c = g_utf8_get_char (p);
+    const char *next = g_utf8_next_char (p);
+    if ((c == ' ' || c == 0x3000) && dn_text_is_cjk (prev) && *next != '\0') {
+      gunichar n = g_utf8_get_char (next);
+      if (dn_text_is_cjk (n)) {
+        removed++;
+        p = next;
+        continue;
+      }
+    }
+    g_string_append_unichar (out, c);
+    prev = c;
+    p = next;
+  }
+  if (n_removed != NULL)
+    *n_removed = removed;
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_space (gunichar c)
+{
+  return c == ' ' || c == '\t' || c == 0x3000 || c == '\v' || c == 0xA0;
+}
+
+char *
+dn_text_trim (const char *s)
+{
+  const char *start = s;
+  while (*start != '\0' && is_space (g_utf8_get_char (start)))
+    start = g_utf8_next_char (start);
+  const char *end = start + strlen (start);
+  while (end > start) {
+    const char *prev = g_utf8_prev_char (end);
+    if (!is_space (g_utf8_get_char (prev)))
+      break;
+    end = prev;
+  }
+  return g_strndup (start, (gsize) (end - start));
+}
+
+gunichar
+dn_text_last_char (const char *s)
+{
+  gsize n = strlen (s);
+  if (n == 0)
+    return 0;
+  return g_utf8_get_char (g_utf8_prev_char (s + n));
+}
+
+gunichar
+dn_text_first_char (const char *s)
+{
+  return *s == '\0' ? 0 : g_utf8_get_char (s);
+}
+
+char *
+dn_text_join (const char *a, const char *b)
+{
+  char *ta = dn_text_trim (a), *tb = dn_text_trim (b);
+  gunichar la = dn_text_last_char (ta), fb = dn_text_first_char (tb);
+  char *out;
+  if (*ta == '\0' || *tb == '\0') {
+    out = g_strconcat (ta, tb, NULL);
+  } else if (la == '-' && g_unichar_islower (fb) && strlen (ta) >= 2 &&
+             g_unichar_isalpha (g_utf8_get_char (g_utf8_prev_char (ta + strlen (ta) - 1)))) {
+    /* "inter-" + "national": a line-end hyphen inside a word. */
+    ta[strlen (ta) - 1] = '\0';
+    out = g_strconcat (ta, tb, NULL);
+  } else if (la == '-' && g_unichar_isalnum (fb)) {
+    /* "APEC-" + "TEL": a hyphenated compound broken at its hyphen. */
+    out = g_strconcat (ta, tb, NULL);
+  } else if (dn_text_is_cjk (la) || dn_text_is_cjk (fb)) {
+    out = g_strconcat (ta, tb, NULL);
+  } else {
+    out = g_strconcat (ta, " ", tb, NULL);
+  }
+  g_free (ta);
+  g_free (tb);
+  return out;
+}
+
+char *
+dn_text_reflow (const char *s)
+{
+  char **lines = g_strsplit (s, "\n", -1);
+  char *acc = g_strdup ("");
+  for (guint i = 0; lines[i] != NULL; i++) {
+    char *j = dn_text_join (acc, lines[i]);
+    g_free (acc);
+    acc = j;
+  }
+  g_strfreev (lines);
+  return acc;
+}
+
+char *
+dn_text_title_key (const char *s)
+{
+  char *folded = dn_text_fold_width (s);
+  GString *out = g_string_new (NULL);
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (is_space (c) || c == '.' || c == 0x2026 || c == 0x00B7 || c == '*' || c == 0x300C ||
+        c == 0x300D || c == '"' || c == 0x201C || c == 0x201D || c == 0x2022)
+      continue;
+    g_string_append_unichar (out, c);
+  }
+  g_free (folded);
+  while (out->len > 0 && (out->str[out->len - 1] == ':' || out->str[out->len - 1] == ','))
+    g_string_truncate (out, out->len - 1);
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+dn_text_is_terminated (const char *s)
+{
+  char *t = dn_text_trim (s);
+  gsize n = strlen (t);
+  gboolean term = FALSE;
+  const char *end = t + n;
+  /* Skip closing quotes and brackets once. */
+  for (int i = 0; i < 2 && end > t; i++) {
+    gunichar c = g_utf8_get_char (g_utf8_prev_char (end));
+    if (c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == 0xFF1B || c == 0xFF1A || c == '!' ||
+        c == '?' || c == ';' || c == ':' || c == '.') {
+      term = TRUE;
+      break;
+    }
+    if (c == 0x300D || c == 0x300F || c == 0x201D || c == ')' || c == 0xFF09)
+      end = g_utf8_prev_char (end);
+    else
+      break;
+  }
+  g_free (t);
+  return term;
+}
+
+double
+dn_text_latin_ratio (const char *s)
+{
+  guint latin = 0, other = 0;
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (c < 0x80 && g_ascii_isalpha ((char) c))
+      latin++;
+    else if (dn_text_is_han (c))
+      other += 2; /* one Han character carries about a word */
+  }
+  return latin + other == 0 ? 0.0 : (double) latin / (latin + other);
+}
+
+guint
+dn_text_count_han (const char *s)
+{
+  guint n = 0;
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
+    n += dn_text_is_han (g_utf8_get_char (p));
+  return n;
+}

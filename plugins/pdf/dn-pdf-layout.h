@@ -1,0 +1,51 @@
+/* dn-pdf-layout.h — page geometry to blocks, for the PDF reader.
+ *
+ * Pure geometry, no poppler: the reader hands over the glyphs of one page
+ * (in poppler's text order, '\n' between poppler lines) and the image
+ * placements; the layout turns them into fragments (runs of glyphs on one
+ * baseline), rows, columns, tables and paragraphs, and appends the blocks
+ * to a parent node in reading order. Kept apart so tests can feed it
+ * synthetic pages. */
+#pragma once
+#include "docnorm.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gunichar c;            /* '\n' ends a poppler line; spaces carry no box */
+  double x0, y0, x1, y1; /* points, origin top-left */
+  double size;           /* font size in points, 0 if unknown */
+  gint8 bold;            /* 1 bold, 0 regular, -1 unknown */
+} DnPdfGlyph;
+
+typedef struct {
+  double x0, y0, x1, y1; /* placement box, points, origin top-left */
+  int image_id;          /* poppler's id, for poppler_page_get_image() */
+} DnPdfImage;
+
+/* What the layout appended, in reading order, for the cross-page passes
+ * (furniture, continuation, outline). Nodes are borrowed from the tree. */
+typedef struct {
+  GPtrArray *blocks;     /* DnNode * of the top-level blocks appended */
+  GPtrArray *figures;    /* DnNode * per input image, same order as @images */
+  GPtrArray *open_blocks; /* paragraphs whose last line fills the column */
+  guint n_tables;
+  guint n_nodes;         /* nodes created */
+} DnPdfPageResult;
+
+/* Lays out one page and appends its blocks to @parent. @page is 1-based.
+ * Fills @result (its arrays are created here; free with
+ * dn_pdf_page_result_clear()). */
+void dn_pdf_layout_page (const DnPdfGlyph *glyphs, gsize n_glyphs,
+                         const DnPdfImage *images, gsize n_images,
+                         double page_width, double page_height, int page,
+                         DnNode *parent, DnPdfPageResult *result);
+void dn_pdf_page_result_clear (DnPdfPageResult *result);
+
+/* TRUE when @text starts with a list or heading marker (壹、 一、 (一) 1.
+ * (1) A. 圖 1 表 1, bullets). */
+gboolean dn_pdf_starts_with_marker (const char *text);
+/* TRUE when @text ends a sentence or clause (。！？；： . ! ? ; :). */
+gboolean dn_pdf_ends_sentence (const char *text);
+
+G_END_DECLS

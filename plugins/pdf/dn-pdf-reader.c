@@ -1,0 +1,724 @@
+/* The PDF reader on poppler-glib.
+ *
+ * Opens the bytes in memory (poppler_document_new_from_bytes), reads the
+ * metadata and outline, then lays out one page at a time: glyph boxes from
+ * poppler_page_get_text_layout() and fonts from
+ * poppler_page_get_text_attributes() go to dn-pdf-layout.c, which appends
+ * blocks in reading order. Each PopplerPage is dropped before the next is
+ * loaded, so memory follows the record, not the page count. Cross-page
+ * passes then mark running headers / footers / page numbers as furniture,
+ * flag paragraphs that run on past a page end, and give outline entries'
+ * blocks their heading level.
+ *
+ * poppler never prints: its diagnostics arrive through GLib logging in the
+ * "Poppler" domain, which is captured for the read and turned into warnings. */
+#include <cairo.h>
+#include <errno.h>
+#include <poppler.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+#include <glib/gstdio.h>
+
+#include "docnorm.h"
+#include "dn-pdf-layout.h"
+
+#define PDF_VERSION "1.0.0"
+#define PDF_MAX_OUTLINE 10000
+#define PDF_EDGE 3   /* blocks kept per page end for the cross-page passes */
+
+static int
+pdf_probe (const guint8 *head, gsize len, guint64 total, const char *file_name)
+{
+  gsize n = MIN (len, 1024);
+  for (gsize i = 0; i + 5 <= n; i++)
+    if (memcmp (head + i, "%PDF-", 5) == 0)
+      return 95;
+  return 0;
+}
+
+/* ---------- poppler diagnostics ---------- */
+
+typedef struct {
+  guint count;
+  char *first;
+} PdfDiag;
+
+static void
+pdf_log_handler (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+  PdfDiag *d = data;
+  d->count++;
+  if (d->first == NULL && message != NULL)
+    d->first = g_strndup (message, 200);
+}
+
+/* ---------- metadata and outline ---------- */
+
+static void
+set_meta_date (DnDocument *doc, const char *key, GDateTime *dt)
+{
+  if (dt == NULL)
+    return;
+  g_autofree char *iso = g_date_time_format_iso8601 (dt);
+  dn_document_set_meta_string (doc, key, iso);
+  g_date_time_unref (dt);
+}
+
+static void
+set_meta_take (DnDocument *doc, const char *key, char *value)
+{
+  if (value != NULL) {
+    g_strstrip (value);
+    dn_document_set_meta_string (doc, key, value);
+  }
+  g_free (value);
+}
+
+static void
+read_metadata (PopplerDocument *pd, DnDocument *doc)
+{
+  set_meta_take (doc, "title", poppler_document_get_title (pd));
+  set_meta_take (doc, "author", poppler_document_get_author (pd));
+  set_meta_take (doc, "subject", poppler_document_get_subject (pd));
+  set_meta_take (doc, "keywords", poppler_document_get_keywords (pd));
+  set_meta_take (doc, "creator", poppler_document_get_creator (pd));
+  set_meta_take (doc, "producer", poppler_document_get_producer (pd));
+  set_meta_date (doc, "created", poppler_document_get_creation_date_time (pd));
+  set_meta_date (doc, "modified", poppler_document_get_modification_date_time (pd));
+  guint major = 0, minor = 0;
+  poppler_document_get_pdf_version (pd, &major, &minor);
+  if (major > 0) {
+    g_autofree char *v = g_strdup_printf ("%u.%u", major, minor);
+    dn_document_set_meta_string (doc, "pdf_version", v);
+  }
+  /* A structure tree is what makes a PDF "tagged". */
+  PopplerStructureElementIter *st = poppler_structure_element_iter_new (pd);
+  dn_document_set_meta_bool (doc, "tagged", st != NULL);
+  if (st != NULL)
+    poppler_structure_element_iter_free (st);
+  dn_document_set_meta_bool (doc, "linearized", poppler_document_is_linearized (pd));
+}
+
+typedef struct {
+  char *key;    /* title without whitespace */
+  int level;    /* 1.. */
+  int page;     /* 1-based, 0 unknown */
+  gboolean used;
+} OutlineEntry;
+
+static char *
+squash (const char *s)
+{
+  GString *out = g_string_sized_new (strlen (s));
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (!g_unichar_isspace (c) && c != 0x3000)
+      g_string_append_unichar (out, c);
+  }
+  return g_string_free (out, FALSE);
+}
+
+static int
+dest_page (PopplerDocument *pd, PopplerDest *dest)
+{
+  if (dest == NULL)
+    return 0;
+  if (dest->type == POPPLER_DEST_NAMED && dest->named_dest != NULL) {
+    PopplerDest *d = poppler_document_find_dest (pd, dest->named_dest);
+    int page = d != NULL ? d->page_num : 0;
+    if (d != NULL)
+      poppler_dest_free (d);
+    return page;
+  }
+  return dest->page_num;
+}
+
+/* Walks the outline breadth-first per level (an explicit stack of
+ * iterators), down to level 9 and at most PDF_MAX_OUTLINE entries. */
+static GArray *
+read_outline (PopplerDocument *pd)
+{
+  GArray *entries = g_array_new (FALSE, TRUE, sizeof (OutlineEntry));
+  PopplerIndexIter *root = poppler_index_iter_new (pd);
+  if (root == NULL)
+    return entries;
+  GPtrArray *stack = g_ptr_array_new ();
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0 && entries->len < PDF_MAX_OUTLINE) {
+    PopplerIndexIter *it = g_ptr_array_index (stack, stack->len - 1);
+    int level = (int) stack->len;
+    PopplerAction *act = poppler_index_iter_get_action (it);
+    if (act != NULL && act->type == POPPLER_ACTION_GOTO_DEST && act->any.title != NULL) {
+      OutlineEntry e = { squash (act->any.title), level, dest_page (pd, act->goto_dest.dest), FALSE };
+      if (*e.key != '\0')
+        g_array_append_val (entries, e);
+      else
+        g_free (e.key);
+    }
+    if (act != NULL)
+      poppler_action_free (act);
+    PopplerIndexIter *child = level < 9 ? poppler_index_iter_get_child (it) : NULL;
+    if (child != NULL) {
+      g_ptr_array_add (stack, child);
+      continue;
+    }
+    /* Advance: pop finished levels. */
+    while (stack->len > 0) {
+      PopplerIndexIter *top = g_ptr_array_index (stack, stack->len - 1);
+      if (poppler_index_iter_next (top))
+        break;
+      poppler_index_iter_free (top);
+      g_ptr_array_set_size (stack, stack->len - 1);
+    }
+  }
+  for (guint i = 0; i < stack->len; i++)
+    poppler_index_iter_free (g_ptr_array_index (stack, i));
+  g_ptr_array_free (stack, TRUE);
+  return entries;
+}
+
+static void
+outline_clear (GArray *entries)
+{
+  for (guint i = 0; i < entries->len; i++)
+    g_free (g_array_index (entries, OutlineEntry, i).key);
+  g_array_free (entries, TRUE);
+}
+
+static gboolean
+outline_matches (const char *title, const char *block)
+{
+  if (strcmp (title, block) == 0)
+    return TRUE;
+  gsize lt = strlen (title), lb = strlen (block);
+  gsize shorter = MIN (lt, lb), longer = MAX (lt, lb);
+  if (shorter * 5 < longer * 4)
+    return FALSE;
+  return lt < lb ? g_str_has_prefix (block, title) : g_str_has_prefix (title, block);
+}
+
+/* Gives the blocks of page @page that match outline entries their level. */
+static void
+apply_outline (GArray *entries, GPtrArray *blocks, int page)
+{
+  for (guint i = 0; i < entries->len; i++) {
+    OutlineEntry *e = &g_array_index (entries, OutlineEntry, i);
+    if (e->used || (e->page != 0 && e->page != page && e->page + 1 != page))
+      continue;
+    for (guint b = 0; b < blocks->len; b++) {
+      DnNode *n = g_ptr_array_index (blocks, b);
+      DnNodeType t = dn_node_get_node_type (n);
+      if ((t != DN_NODE_PARAGRAPH && t != DN_NODE_HEADING) || dn_node_get_text (n) == NULL)
+        continue;
+      if (dn_node_get_hints (n)->outline_level > 0)
+        continue;
+      g_autofree char *key = squash (dn_node_get_text (n));
+      if (outline_matches (e->key, key)) {
+        dn_node_set_node_type (n, DN_NODE_HEADING);
+        dn_node_hints (n)->outline_level = e->level;
+        e->used = TRUE;
+        break;
+      }
+    }
+  }
+}
+
+/* ---------- furniture and continuation ---------- */
+
+typedef struct {
+  DnNode *head[PDF_EDGE];
+  DnNode *tail[PDF_EDGE];
+  gboolean tail_open[PDF_EDGE]; /* last line fills the column */
+  guint n_head, n_tail;
+  double height;
+} PageEdges;
+
+typedef enum {
+  ZONE_NONE,
+  ZONE_TOP,
+  ZONE_BOTTOM,
+} Zone;
+
+static Zone
+block_zone (DnNode *n, double height)
+{
+  const DnHints *h = dn_node_get_hints (n);
+  if (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH || !h->has_bbox || dn_node_get_text (n) == NULL)
+    return ZONE_NONE;
+  if (h->y1 <= 0.12 * height)
+    return ZONE_TOP;
+  if (h->y0 >= 0.88 * height)
+    return ZONE_BOTTOM;
+  return ZONE_NONE;
+}
+
+/* Text with digits folded to '#' and whitespace dropped: "- 3 -" and
+ * "- 4 -" share the key "-#-". */
+static char *
+furniture_key (const char *text, Zone zone)
+{
+  GString *out = g_string_new (zone == ZONE_TOP ? "T:" : "B:");
+  gboolean in_digits = FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (g_unichar_isspace (c) || c == 0x3000)
+      continue;
+    if (g_unichar_isdigit (c)) {
+      if (!in_digits)
+        g_string_append_c (out, '#');
+      in_digits = TRUE;
+      continue;
+    }
+    in_digits = FALSE;
+    g_string_append_unichar (out, c);
+  }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+is_page_number (const char *text)
+{
+  static GRegex *re;
+  static gsize once;
+  if (g_once_init_enter (&once)) {
+    re = g_regex_new ("^\\s*(?:[-–—~‧·]?\\s*\\d{1,4}\\s*[-–—~‧·]?"
+                      "|第\\s*\\d{1,4}\\s*頁(?:\\s*[,，/、]?\\s*共\\s*\\d{1,4}\\s*頁)?"
+                      "|(?:[Pp]age|頁次?)\\s*[:：]?\\s*\\d{1,4}(?:\\s*(?:of|/)\\s*\\d{1,4})?"
+                      "|\\d{1,4}\\s*/\\s*\\d{1,4}"
+                      "|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})\\s*$",
+                      G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave (&once, 1);
+  }
+  return g_regex_match (re, text, 0, NULL);
+}
+
+static void
+mark_furniture (GArray *edges, guint n_pages)
+{
+  g_autoptr (GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* Count pages per key (once per page). */
+  for (guint p = 0; p < edges->len; p++) {
+    PageEdges *pe = &g_array_index (edges, PageEdges, p);
+    g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (guint side = 0; side < 2; side++) {
+      guint n = side == 0 ? pe->n_head : pe->n_tail;
+      for (guint i = 0; i < n; i++) {
+        DnNode *node = side == 0 ? pe->head[i] : pe->tail[i];
+        Zone z = block_zone (node, pe->height);
+        if (z == ZONE_NONE)
+          continue;
+        char *key = furniture_key (dn_node_get_text (node), z);
+        if (g_hash_table_contains (seen, key)) {
+          g_free (key);
+          continue;
+        }
+        g_hash_table_add (seen, g_strdup (key));
+        guint c = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
+        g_hash_table_replace (counts, key, GUINT_TO_POINTER (c + 1));
+      }
+    }
+  }
+  guint need = MAX (2u, (n_pages * 3 + 9) / 10);
+  for (guint p = 0; p < edges->len; p++) {
+    PageEdges *pe = &g_array_index (edges, PageEdges, p);
+    for (guint side = 0; side < 2; side++) {
+      guint n = side == 0 ? pe->n_head : pe->n_tail;
+      for (guint i = 0; i < n; i++) {
+        DnNode *node = side == 0 ? pe->head[i] : pe->tail[i];
+        if (dn_node_get_node_type (node) == DN_NODE_FURNITURE)
+          continue;
+        Zone z = block_zone (node, pe->height);
+        if (z == ZONE_NONE)
+          continue;
+        const char *text = dn_node_get_text (node);
+        g_autofree char *key = furniture_key (text, z);
+        guint c = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
+        gboolean number = is_page_number (text);
+        if (c >= need || (number && (c >= 2 || n_pages == 1))) {
+          dn_node_set_node_type (node, DN_NODE_FURNITURE);
+          dn_node_set_attr (node, DN_ATTR_ROLE, number ? "page_number" : z == ZONE_TOP ? "header" : "footer");
+        }
+      }
+    }
+  }
+}
+
+static DnNode *
+last_body (PageEdges *pe, gboolean *open)
+{
+  for (guint i = pe->n_tail; i > 0; i--)
+    if (dn_node_get_node_type (pe->tail[i - 1]) != DN_NODE_FURNITURE) {
+      *open = pe->tail_open[i - 1];
+      return pe->tail[i - 1];
+    }
+  return NULL;
+}
+
+static DnNode *
+first_body (PageEdges *pe)
+{
+  for (guint i = 0; i < pe->n_head; i++)
+    if (dn_node_get_node_type (pe->head[i]) != DN_NODE_FURNITURE)
+      return pe->head[i];
+  return NULL;
+}
+
+/* A paragraph that ends a page with a full line and without closing
+ * punctuation, followed by a page that opens with an unmarked paragraph,
+ * runs on. */
+static void
+mark_continuations (GArray *edges)
+{
+  for (guint p = 0; p + 1 < edges->len; p++) {
+    gboolean open = FALSE;
+    DnNode *last = last_body (&g_array_index (edges, PageEdges, p), &open);
+    DnNode *next = first_body (&g_array_index (edges, PageEdges, p + 1));
+    if (last == NULL || !open || next == NULL || dn_node_get_node_type (last) != DN_NODE_PARAGRAPH ||
+        dn_node_get_node_type (next) != DN_NODE_PARAGRAPH)
+      continue;
+    if (dn_pdf_ends_sentence (dn_node_get_text (last)) || dn_pdf_starts_with_marker (dn_node_get_text (next)))
+      continue;
+    dn_node_hints (last)->flags |= DN_HINT_CONTINUES;
+  }
+}
+
+/* ---------- pages ---------- */
+
+static gint8
+font_is_bold (const char *name)
+{
+  if (name == NULL)
+    return -1;
+  g_autofree char *low = g_ascii_strdown (name, -1);
+  return strstr (low, "bold") != NULL || strstr (low, "black") != NULL || strstr (low, "heavy") != NULL ||
+         strstr (low, "demi") != NULL || strstr (low, "semibold") != NULL;
+}
+
+/* Glyphs of @page in poppler's text order; returns the count of non-space
+ * glyphs. */
+static GArray *
+page_glyphs (PopplerPage *page, guint *n_text)
+{
+  GArray *glyphs = g_array_new (FALSE, FALSE, sizeof (DnPdfGlyph));
+  *n_text = 0;
+  g_autofree char *text = poppler_page_get_text (page);
+  PopplerRectangle *rects = NULL;
+  guint n_rects = 0;
+  if (text == NULL || !poppler_page_get_text_layout (page, &rects, &n_rects)) {
+    g_free (rects);
+    return glyphs;
+  }
+  GList *attrs = poppler_page_get_text_attributes (page);
+  GList *a = attrs;
+  guint i = 0;
+  for (const char *p = text; *p != '\0' && i < n_rects; p = g_utf8_next_char (p), i++) {
+    DnPdfGlyph g;
+    g.c = g_utf8_get_char (p);
+    g.x0 = MIN (rects[i].x1, rects[i].x2);
+    g.x1 = MAX (rects[i].x1, rects[i].x2);
+    g.y0 = MIN (rects[i].y1, rects[i].y2);
+    g.y1 = MAX (rects[i].y1, rects[i].y2);
+    while (a != NULL && ((PopplerTextAttributes *) a->data)->end_index < (int) i)
+      a = a->next;
+    PopplerTextAttributes *at = a != NULL ? a->data : NULL;
+    if (at != NULL && at->start_index <= (int) i) {
+      g.size = at->font_size;
+      g.bold = font_is_bold (at->font_name);
+    } else {
+      g.size = 0;
+      g.bold = -1;
+    }
+    if (g.c != '\n' && !g_unichar_isspace (g.c))
+      (*n_text)++;
+    g_array_append_val (glyphs, g);
+  }
+  poppler_page_free_text_attributes (attrs);
+  g_free (rects);
+  return glyphs;
+}
+
+static GArray *
+page_images (PopplerPage *page, GList **mapping_out)
+{
+  GArray *images = g_array_new (FALSE, FALSE, sizeof (DnPdfImage));
+  GList *mapping = poppler_page_get_image_mapping (page);
+  for (GList *l = mapping; l != NULL; l = l->next) {
+    PopplerImageMapping *m = l->data;
+    DnPdfImage im = { MIN (m->area.x1, m->area.x2), MIN (m->area.y1, m->area.y2),
+                      MAX (m->area.x1, m->area.x2), MAX (m->area.y1, m->area.y2), m->image_id };
+    g_array_append_val (images, im);
+  }
+  *mapping_out = mapping;
+  return images;
+}
+
+/* Writes figure images as p<page>-img<n>.png and records their names. */
+static void
+write_images (PopplerPage *page, int page_no, GArray *images, GPtrArray *figures,
+              const char *dir, DnDocument *doc)
+{
+  guint n = 0;
+  for (guint i = 0; i < images->len; i++) {
+    DnNode *fig = g_ptr_array_index (figures, i);
+    if (fig == NULL)
+      continue;
+    n++;
+    g_autofree char *name = g_strdup_printf ("p%03d-img%02u.png", page_no, n);
+    g_autofree char *path = g_build_filename (dir, name, NULL);
+    cairo_surface_t *s = poppler_page_get_image (page, g_array_index (images, DnPdfImage, i).image_id);
+    if (s == NULL) {
+      dn_document_add_warning (doc, "IMAGE_NOT_WRITTEN", page_no, "image %u could not be decoded", n);
+      continue;
+    }
+    cairo_status_t st = cairo_surface_write_to_png (s, path);
+    if (st == CAIRO_STATUS_SUCCESS) {
+      dn_node_set_attr (fig, DN_ATTR_IMAGE, name);
+      dn_node_set_attr (fig, DN_ATTR_MEDIA_TYPE, "image/png");
+      if (cairo_surface_get_type (s) == CAIRO_SURFACE_TYPE_IMAGE) {
+        dn_node_set_attr_int (fig, DN_ATTR_WIDTH, cairo_image_surface_get_width (s));
+        dn_node_set_attr_int (fig, DN_ATTR_HEIGHT, cairo_image_surface_get_height (s));
+      }
+    } else {
+      dn_document_add_warning (doc, "IMAGE_NOT_WRITTEN", page_no, "%s: %s", name,
+                               cairo_status_to_string (st));
+    }
+    cairo_surface_destroy (s);
+  }
+}
+
+/* An unnamed file holding @data, read from the start; -1 on failure. */
+static int
+bytes_to_fd (GBytes *data)
+{
+  int fd = -1;
+#ifdef __linux__
+  fd = memfd_create ("docnorm-pdf", MFD_CLOEXEC);
+#endif
+  if (fd < 0) {
+    char *path = NULL;
+    fd = g_file_open_tmp ("docnorm-pdf-XXXXXX", &path, NULL);
+    if (path != NULL)
+      g_unlink (path);
+    g_free (path);
+    if (fd < 0)
+      return -1;
+  }
+  gsize len;
+  const guint8 *p = g_bytes_get_data (data, &len);
+  while (len > 0) {
+    ssize_t n = write (fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      close (fd);
+      return -1;
+    }
+    p += n;
+    len -= (gsize) n;
+  }
+  if (lseek (fd, 0, SEEK_SET) != 0) {
+    close (fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* poppler-glib 22.x crashes in poppler_document_new_from_bytes() and
+ * _from_data() when a password is given and wrong (its retry copies the
+ * memory stream badly); the file-descriptor path fails cleanly instead.
+ * So the bytes are opened without a password first, and only an encrypted
+ * file is reopened with one, from an unnamed in-memory file. */
+static PopplerDocument *
+open_with_password (GBytes *data, const char *password, GError **perr)
+{
+  int fd = bytes_to_fd (data);
+  if (fd < 0) {
+    g_set_error (perr, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE, "cannot stage the encrypted PDF");
+    return NULL;
+  }
+  return poppler_document_new_from_fd (fd, password, perr);
+}
+
+static gboolean
+open_document (GBytes *data, const DnReadOptions *options, DnDocument *doc, PopplerDocument **out,
+               GError **error)
+{
+  GError *perr = NULL;
+  PopplerDocument *pd = poppler_document_new_from_bytes (data, NULL, &perr);
+  if (pd == NULL && g_error_matches (perr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
+    g_clear_error (&perr);
+    if (options->password == NULL) {
+      g_set_error (error, DN_ERROR, DN_ERROR_ENCRYPTED, "encrypted PDF (use --password)");
+      return FALSE;
+    }
+    pd = open_with_password (data, options->password, &perr);
+    if (pd == NULL && !g_error_matches (perr, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE)) {
+      /* The file opened as encrypted a moment ago: any failure now is the
+       * password (poppler reports some as "damaged"). */
+      g_clear_error (&perr);
+      g_set_error (error, DN_ERROR, DN_ERROR_ENCRYPTED, "encrypted PDF: wrong password");
+      return FALSE;
+    }
+    if (pd != NULL)
+      dn_document_set_meta_bool (doc, "encrypted", TRUE);
+  }
+  if (pd == NULL) {
+    g_set_error (error, DN_ERROR, DN_ERROR_CORRUPT, "damaged PDF: %s",
+                 perr != NULL ? perr->message : "poppler could not open it");
+    g_clear_error (&perr);
+    return FALSE;
+  }
+  *out = pd;
+  return TRUE;
+}
+
+static gboolean
+pdf_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **error)
+{
+  PdfDiag diag = { 0 };
+  guint handler = g_log_set_handler ("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION,
+                                     pdf_log_handler, &diag);
+  PopplerDocument *pd = NULL;
+  gboolean ok = open_document (data, options, doc, &pd, error);
+  GArray *outline = NULL, *edges = NULL;
+  if (!ok)
+    goto out;
+
+  int n_pages = poppler_document_get_n_pages (pd);
+  if (n_pages <= 0) {
+    g_set_error (error, DN_ERROR, DN_ERROR_CORRUPT, "damaged PDF: no pages");
+    ok = FALSE;
+    goto out;
+  }
+  dn_document_set_pages (doc, n_pages);
+  read_metadata (pd, doc);
+  outline = read_outline (pd);
+  if (diag.count > 0)
+    dn_document_add_warning (doc, "PDF_DAMAGED", 0, "poppler repaired the file structure (%u problem(s), first: %s)",
+                             diag.count, diag.first != NULL ? diag.first : "?");
+
+  int limit = n_pages;
+  if (options->limits.max_pages > 0 && (guint32) n_pages > options->limits.max_pages) {
+    limit = (int) options->limits.max_pages;
+    dn_document_add_warning (doc, "PAGE_LIMIT", 0, "read the first %d of %d pages", limit, n_pages);
+  }
+  if (options->images_dir != NULL && g_mkdir_with_parents (options->images_dir, 0755) != 0) {
+    g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot create images folder %s", options->images_dir);
+    ok = FALSE;
+    goto out;
+  }
+
+  DnNode *root = dn_document_get_root (doc);
+  edges = g_array_sized_new (FALSE, TRUE, sizeof (PageEdges), (guint) limit);
+  guint64 nodes = 0, total_text = 0;
+  guint pages_read = 0;
+  for (int p = 0; p < limit; p++) {
+    guint diag_before = diag.count;
+    PageEdges pe = { 0 };
+    PopplerPage *page = poppler_document_get_page (pd, p);
+    if (page == NULL) {
+      dn_document_add_warning (doc, "PAGE_UNREADABLE", p + 1, "poppler could not load this page");
+      g_array_append_val (edges, pe);
+      continue;
+    }
+    pages_read++;
+    double w, h;
+    poppler_page_get_size (page, &w, &h);
+    pe.height = h;
+    guint n_text = 0;
+    GArray *glyphs = page_glyphs (page, &n_text);
+    GList *mapping = NULL;
+    GArray *images = page_images (page, &mapping);
+    total_text += n_text;
+    DnPdfPageResult res;
+    dn_pdf_layout_page ((const DnPdfGlyph *) glyphs->data, glyphs->len, (const DnPdfImage *) images->data,
+                        images->len, w, h, p + 1, root, &res);
+    nodes += res.n_nodes;
+    if (n_text == 0)
+      dn_document_add_warning (doc, "NO_TEXT_LAYER", p + 1,
+                               images->len > 0 ? "page has images but no text layer (a scan?)"
+                                               : "page has no text");
+    for (guint b = 0; b < res.blocks->len; b++) {
+      DnNode *n = g_ptr_array_index (res.blocks, b);
+      if ((dn_node_get_hints (n)->flags & DN_HINT_UNCERTAIN) != 0) {
+        dn_document_add_warning (doc, "TABLE_UNCERTAIN", p + 1,
+                                 "text in aligned columns kept as lines: too few rows to be sure of a table");
+        break;
+      }
+    }
+    if (options->images_dir != NULL)
+      write_images (page, p + 1, images, res.figures, options->images_dir, doc);
+    for (guint b = 0; b < res.blocks->len && pe.n_head < PDF_EDGE; b++)
+      pe.head[pe.n_head++] = g_ptr_array_index (res.blocks, b);
+    guint from = res.blocks->len > PDF_EDGE ? res.blocks->len - PDF_EDGE : 0;
+    for (guint b = from; b < res.blocks->len; b++) {
+      DnNode *n = g_ptr_array_index (res.blocks, b);
+      guint idx;
+      pe.tail_open[pe.n_tail] = g_ptr_array_find (res.open_blocks, n, &idx);
+      pe.tail[pe.n_tail++] = n;
+    }
+    g_array_append_val (edges, pe);
+    apply_outline (outline, res.blocks, p + 1);
+
+    dn_pdf_page_result_clear (&res);
+    poppler_page_free_image_mapping (mapping);
+    g_array_free (images, TRUE);
+    g_array_free (glyphs, TRUE);
+    g_object_unref (page);
+
+    if (diag.count > diag_before)
+      dn_document_add_warning (doc, "PDF_DAMAGED", p + 1, "poppler reported %u problem(s) on this page",
+                               diag.count - diag_before);
+    if (options->limits.max_nodes > 0 && nodes > options->limits.max_nodes) {
+      g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "more than %u nodes", options->limits.max_nodes);
+      ok = FALSE;
+      goto out;
+    }
+  }
+  if (pages_read == 0) {
+    g_set_error (error, DN_ERROR, DN_ERROR_CORRUPT, "damaged PDF: none of its %d pages can be read", n_pages);
+    ok = FALSE;
+    goto out;
+  }
+  if (total_text == 0)
+    dn_document_add_warning (doc, "NO_TEXT_LAYER", 0,
+                             "no page has a text layer: the PDF looks scanned and needs OCR");
+  mark_furniture (edges, pages_read);
+  mark_continuations (edges);
+
+out:
+  if (edges != NULL)
+    g_array_free (edges, TRUE);
+  if (outline != NULL)
+    outline_clear (outline);
+  if (pd != NULL)
+    g_object_unref (pd);
+  g_log_remove_handler ("Poppler", handler);
+  g_free (diag.first);
+  return ok;
+}
+
+static const char *const pdf_media_types[] = { "application/pdf", NULL };
+static const char *const pdf_extensions[] = { "pdf", NULL };
+
+static const DnReaderVTable pdf_reader = {
+  .struct_size = sizeof (DnReaderVTable),
+  .probe = pdf_probe,
+  .read = pdf_read,
+};
+
+static const DnPluginDesc pdf_desc = {
+  .abi_version = DN_PLUGIN_ABI_VERSION,
+  .struct_size = sizeof (DnPluginDesc),
+  .name = "pdf",
+  .description = "PDF through poppler-glib: reading order, tables, furniture, outline, figures",
+  .version = PDF_VERSION,
+  .media_types = pdf_media_types,
+  .extensions = pdf_extensions,
+  .reader = &pdf_reader,
+};
+
+DN_PLUGIN_REGISTER (pdf, pdf_desc)

@@ -1,0 +1,587 @@
+/* Units for the analysis passes: numbering grammar, dates, text cleaning,
+ * and small documents run through dn_analyse_document(). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "docnorm.h"
+#include "analysis/dn-analyse.h"
+#include "analysis/dn-analysis-private.h"
+
+/* ------------------------------------------------------------ numbering */
+
+static void
+expect_marker (const char *text, DnMarkerType type, int value, const char *label, const char *rest)
+{
+  DnMarker m;
+  assert_true (dn_marker_parse (text, &m));
+  assert_int_equal (m.type, type);
+  assert_int_equal (m.value, value);
+  assert_string_equal (m.label, label);
+  assert_string_equal (text + m.rest_offset, rest);
+  dn_marker_clear (&m);
+}
+
+static void
+expect_no_marker (const char *text)
+{
+  DnMarker m;
+  assert_false (dn_marker_parse (text, &m));
+  assert_int_equal (m.type, DN_MARKER_NONE);
+}
+
+static void
+test_markers (void **state)
+{
+  (void) state;
+  expect_marker ("壹、目的", DN_MARKER_ZH_FORMAL, 1, "壹、", "目的");
+  expect_marker (" 壹、 目的 ", DN_MARKER_ZH_FORMAL, 1, "壹、", "目的 ");
+  expect_marker ("拾壹、其他", DN_MARKER_ZH_FORMAL, 11, "拾壹、", "其他");
+  expect_marker ("一、資料隱私", DN_MARKER_ZH_NUM, 1, "一、", "資料隱私");
+  expect_marker ("十二、閉幕", DN_MARKER_ZH_NUM, 12, "十二、", "閉幕");
+  expect_marker ("二十一、X", DN_MARKER_ZH_NUM, 21, "二十一、", "X");
+  expect_marker ("(一) 我國", DN_MARKER_PAREN_ZH, 1, "(一)", "我國");
+  expect_marker ("（一） 歡迎與開幕式", DN_MARKER_PAREN_ZH, 1, "(一)", "歡迎與開幕式");
+  expect_marker ("(十一)臨時動議", DN_MARKER_PAREN_ZH, 11, "(十一)", "臨時動議");
+  expect_marker ("1. 紐西蘭", DN_MARKER_ARABIC_DOT, 1, "1.", "紐西蘭");
+  expect_marker ("１．全形", DN_MARKER_ARABIC_DOT, 1, "1.", "全形");
+  expect_marker ("12.美國", DN_MARKER_ARABIC_DOT, 12, "12.", "美國");
+  expect_marker ("(1) 多數會員", DN_MARKER_PAREN_ARABIC, 1, "(1)", "多數會員");
+  expect_marker ("（２）全形", DN_MARKER_PAREN_ARABIC, 2, "(2)", "全形");
+  expect_marker ("A. 韓國：", DN_MARKER_LATIN_UPPER, 1, "A.", "韓國：");
+  expect_marker ("C.對國際社會", DN_MARKER_LATIN_UPPER, 3, "C.", "對國際社會");
+  expect_marker ("③ 第三", DN_MARKER_CIRCLED, 3, "③", "第三");
+  /* Markdown prefixes a converter left before a marker. */
+  expect_marker ("- 一、亞太經濟合作", DN_MARKER_ZH_NUM, 1, "一、", "亞太經濟合作");
+  expect_marker (" - (1) 澳洲提案", DN_MARKER_PAREN_ARABIC, 1, "(1)", "澳洲提案");
+  expect_marker ("- 只是項目", DN_MARKER_BULLET, 0, "•", "只是項目");
+  /* Private-use Wingdings bullets. */
+  DnMarker m;
+  assert_true (dn_marker_parse ("\xEF\x81\xAC 項目", &m)); /* U+F06C */
+  assert_int_equal (m.type, DN_MARKER_BULLET);
+  assert_true (m.private_use);
+  dn_marker_clear (&m);
+  /* The TOC's OCR form: 壹\t•\t目的, and an unreadable glyph. */
+  expect_marker ("壹\t•\t目的", DN_MARKER_ZH_FORMAL, 1, "壹、", "目的");
+  assert_true (dn_marker_parse ("湏\t`\t會議過程", &m));
+  assert_int_equal (m.type, DN_MARKER_ZH_FORMAL);
+  assert_true (m.ocr_suspect);
+  assert_int_equal (m.value, 0);
+  assert_string_equal ("湏\t`\t會議過程" + m.rest_offset, "會議過程");
+  dn_marker_clear (&m);
+
+  /* Not markers. */
+  expect_no_marker ("1.1. DPS members");
+  expect_no_marker ("2.0 版本");
+  expect_no_marker ("3 月 4 日");
+  expect_no_marker ("十分重要");
+  expect_no_marker ("一些會員");
+  expect_no_marker ("APEC 會員");
+  expect_no_marker ("(Prosper: Strengthen)");
+  expect_no_marker ("");
+}
+
+static void
+test_marker_label (void **state)
+{
+  (void) state;
+  DnMarker m;
+  assert_true (dn_marker_parse_label ("一、", &m));
+  assert_int_equal (m.type, DN_MARKER_ZH_NUM);
+  assert_int_equal (m.value, 1);
+  dn_marker_clear (&m);
+  assert_true (dn_marker_parse_label ("（三）", &m));
+  assert_int_equal (m.type, DN_MARKER_PAREN_ZH);
+  assert_string_equal (m.label, "(三)");
+  dn_marker_clear (&m);
+  assert_false (dn_marker_parse_label ("目的", &m));
+  assert_int_equal (dn_zh_numeral_value ("九十九", strlen ("九十九")), 99);
+  assert_int_equal (dn_zh_numeral_value ("參", strlen ("參")), 3);
+  assert_int_equal (dn_zh_numeral_value ("目", strlen ("目")), 0);
+}
+
+/* ------------------------------------------------------------ dates */
+
+static void
+expect_range (const char *text, int default_year, const char *start, const char *end, const char *calendar)
+{
+  JsonObject *o = dn_date_parse_range (text, default_year);
+  assert_non_null (o);
+  assert_string_equal (json_object_get_string_member (o, "start"), start);
+  if (end != NULL)
+    assert_string_equal (json_object_get_string_member (o, "end"), end);
+  else
+    assert_false (json_object_has_member (o, "end"));
+  assert_string_equal (json_object_get_string_member (o, "calendar"), calendar);
+  char *raw = dn_text_trim (text);
+  assert_string_equal (json_object_get_string_member (o, "raw"), raw);
+  g_free (raw);
+  json_object_unref (o);
+}
+
+static void
+test_dates (void **state)
+{
+  (void) state;
+  /* ROC year + 1911; the end inherits year and month. */
+  expect_range (" 113 年 8 月 16 日至 8 月 24 日", 0, "2024-08-16", "2024-08-24", "roc");
+  expect_range ("114年7月25日至7月30日", 0, "2025-07-25", "2025-07-30", "roc");
+  expect_range ("114 年 3 月 3 日至 7 日", 0, "2025-03-03", "2025-03-07", "roc");
+  expect_range ("105年 5月 26日在國家通訊傳播委員會召開", 0, "2016-05-26", NULL, "roc");
+  /* A year rollover. */
+  expect_range ("113年12月28日至1月3日", 0, "2024-12-28", "2025-01-03", "roc");
+  /* Gregorian years are left alone. */
+  expect_range ("2016 年 6 月 12 日至 6 月 17 日", 0, "2016-06-12", "2016-06-17", "gregorian");
+  /* Full-width digits. */
+  expect_range ("１１３年９月１１日", 0, "2024-09-11", NULL, "roc");
+  /* An explicit end year. */
+  expect_range ("113年12月30日至114年1月2日", 0, "2024-12-30", "2025-01-02", "roc");
+  /* Day range with an em dash and weekdays, year from context. */
+  expect_range ("8 月 16—17 日 (五、六)", 2024, "2024-08-16", "2024-08-17", "inferred");
+  /* No year and no context, an impossible date, no date at all. */
+  assert_null (dn_date_parse_range ("8 月 16 日", 0));
+  assert_null (dn_date_parse_range ("113年2月30日", 0));
+  assert_null (dn_date_parse_range ("無", 0));
+}
+
+/* ------------------------------------------------------------ text */
+
+static void
+expect_str (char *got, const char *want)
+{
+  assert_string_equal (got, want);
+  g_free (got);
+}
+
+static void
+test_text (void **state)
+{
+  (void) state;
+  guint n = 0;
+  expect_str (dn_text_remove_cjk_spaces ("國發會期能促進 跨境資料", &n), "國發會期能促進跨境資料");
+  assert_int_equal (n, 1);
+  /* Latin and digits keep their spaces; two spaces separate columns. */
+  expect_str (dn_text_remove_cjk_spaces ("APEC 第三次 113 年", &n), "APEC 第三次 113 年");
+  assert_int_equal (n, 0);
+  expect_str (dn_text_remove_cjk_spaces ("梁伯州  簡任技正", &n), "梁伯州  簡任技正");
+  expect_str (dn_text_remove_cjk_spaces ("壹、 目的", NULL), "壹、目的");
+
+  expect_str (dn_text_join ("由美", "國商務部"), "由美國商務部");
+  expect_str (dn_text_join ("Committee on Trade and", "Investment"), "Committee on Trade and Investment");
+  expect_str (dn_text_join ("inter-", "national"), "international");
+  expect_str (dn_text_join ("APEC-", "TEL"), "APEC-TEL");
+  expect_str (dn_text_join ("就", "WTO 會員"), "就WTO 會員");
+  expect_str (dn_text_reflow ("亞太經濟合作 (APEC) 電信暨資訊工作小組 (Telecommunications and\nInformation Working Group, TEL)目前共有\n21 個會員"),
+              "亞太經濟合作 (APEC) 電信暨資訊工作小組 (Telecommunications and Information Working Group, TEL)目前共有21 個會員");
+
+  guint markup, bookmarks;
+  expect_str (dn_text_strip_residue ("1. **秘魯規劃**：秘魯", &markup, &bookmarks), "1. 秘魯規劃：秘魯");
+  assert_int_equal (markup, 2);
+  assert_int_equal (bookmarks, 0);
+  expect_str (dn_text_strip_residue ("8. [bookmark: _GoBack]我國", &markup, &bookmarks), "8. 我國");
+  assert_int_equal (bookmarks, 1);
+  expect_str (dn_text_strip_residue ("<p>1. 開幕</p> <ul style=\"list-style-type: none\">x</ul><u>底</u>", &markup, NULL),
+              "\n1. 開幕\n \nx\n底");
+  assert_int_equal (markup, 6);
+  /* Text that only looks like a tag is kept. */
+  expect_str (dn_text_strip_residue ("a <b c < d", &markup, NULL), "a <b c < d");
+  assert_int_equal (markup, 0);
+
+  expect_str (dn_text_title_key ("(一) 第一場：建構亞太.....\t"), "(一)第一場:建構亞太");
+  expect_str (dn_text_title_key ("（MRA） 之興盛"), "(MRA)之興盛");
+  assert_true (dn_text_is_terminated ("會議結束。"));
+  assert_true (dn_text_is_terminated ("如下：」"));
+  assert_true (dn_text_is_terminated ("「結束。」"));
+  assert_false (dn_text_is_terminated ("採取"));
+  assert_false (dn_text_is_terminated ("(DPS) 會議"));
+  assert_true (dn_text_latin_ratio ("INTRODUCTION AND REMARKS") > 0.9);
+  assert_true (dn_text_latin_ratio ("數位經濟 DESG 會議") < 0.6);
+  assert_int_equal (dn_text_count_han ("APEC 第三次"), 3);
+}
+
+/* ------------------------------------------------------------ pipeline */
+
+static DnDocument *
+doc_from_blocks (const char *const *blocks)
+{
+  DnDocument *doc = dn_document_new ();
+  for (guint i = 0; blocks[i] != NULL; i++) {
+    DnNode *p = dn_node_append_new (dn_document_get_root (doc), DN_NODE_PARAGRAPH);
+    dn_node_set_text (p, blocks[i]);
+  }
+  return doc;
+}
+
+static JsonObject *
+report_of (DnDocument *doc)
+{
+  JsonObject *r = dn_document_get_report (doc);
+  assert_non_null (r);
+  return r;
+}
+
+static JsonObject *
+traveller_at (JsonObject *report, guint i)
+{
+  JsonArray *t = json_object_get_array_member (report, "travellers");
+  assert_true (i < json_array_get_length (t));
+  return json_array_get_object_element (t, i);
+}
+
+static void
+expect_traveller (JsonObject *report, guint i, const char *name, const char *title, const char *org)
+{
+  JsonObject *t = traveller_at (report, i);
+  assert_string_equal (json_object_get_string_member (t, "name"), name);
+  assert_string_equal (json_object_get_string_member (t, "title"), title);
+  assert_string_equal (json_object_get_string_member (t, "organization"), org);
+}
+
+static void
+test_cover_glued_travellers (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "行政院所屬各機關因公出國人員出國報告書",
+    "(出國類別：參與國際會議)",
+    "出席 2024 年亞太經濟合作(APEC)第三次資深\n官員會議期間相關會議",
+    "服務機關： 行政院經貿談判辦公室",
+    "姓名職稱： 游佳蓁助理談判代表、張揚理研究員",
+    "派赴國家/地區： 秘魯利馬",
+    "出國期間： 113 年 12 月 28 日至 1 月 3 日",
+    "報告日期： 114 年 2 月 11 日",
+    "壹、目的",
+    "本次會議。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  JsonObject *r = report_of (doc);
+  assert_string_equal (json_object_get_string_member (r, "kind"), "standard");
+  assert_string_equal (json_object_get_string_member (r, "title"), "出席 2024 年亞太經濟合作(APEC)第三次資深官員會議期間相關會議");
+  JsonObject *cat = json_object_get_object_member (r, "category");
+  assert_string_equal (json_object_get_string_member (cat, "raw"), "參與國際會議");
+  assert_string_equal (json_object_get_string_member (cat, "normalized"), "開會");
+  expect_traveller (r, 0, "游佳蓁", "助理談判代表", "行政院經貿談判辦公室");
+  expect_traveller (r, 1, "張揚理", "研究員", "行政院經貿談判辦公室");
+  assert_true (dn_document_has_warning (doc, "TRAVELLER_SPLIT_HEURISTIC"));
+  JsonObject *d = json_array_get_object_element (json_object_get_array_member (r, "destinations"), 0);
+  assert_string_equal (json_object_get_string_member (d, "country"), "秘魯");
+  assert_string_equal (json_object_get_string_member (d, "city"), "利馬");
+  JsonObject *p = json_object_get_object_member (r, "period");
+  assert_string_equal (json_object_get_string_member (p, "start"), "2024-12-28");
+  assert_string_equal (json_object_get_string_member (p, "end"), "2025-01-03");
+  JsonObject *rd = json_object_get_object_member (r, "report_date");
+  assert_string_equal (json_object_get_string_member (rd, "start"), "2025-02-11");
+  dn_document_free (doc);
+}
+
+static void
+test_cover_table_layout (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "行政院所屬各機關因公出國報告書",
+    "(出國類別:會議)",
+    "出席會議出國報告",
+    "服務機關 姓名職稱",
+    "國家發展委員會 鄭美華 科長",
+    "蔡易融 科員",
+    "財團法人資訊工業策進會 王德瀛 組長",
+    "派赴國家/地區:韓國/仁川",
+    "出國期間:114年7月25日至7月30日",
+    "報告日期:114年9月22日",
+    "壹、目的",
+    "本次會議。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  JsonObject *r = report_of (doc);
+  expect_traveller (r, 0, "鄭美華", "科長", "國家發展委員會");
+  /* The organisation carried down from the row above (a merged cell). */
+  expect_traveller (r, 1, "蔡易融", "科員", "國家發展委員會");
+  expect_traveller (r, 2, "王德瀛", "組長", "財團法人資訊工業策進會");
+  assert_int_equal (json_array_get_length (json_object_get_array_member (r, "organizations")), 2);
+  assert_false (dn_document_has_warning (doc, "TRAVELLER_SPLIT_HEURISTIC"));
+  JsonObject *d = json_array_get_object_element (json_object_get_array_member (r, "destinations"), 0);
+  assert_string_equal (json_object_get_string_member (d, "country"), "韓國");
+  assert_string_equal (json_object_get_string_member (d, "city"), "仁川");
+  assert_false (dn_document_has_warning (doc, "MISSING_FIELD"));
+  dn_document_free (doc);
+}
+
+/* Collects "id label title" of every numbered section, one per line. */
+static void
+outline (DnNode *n, GString *out)
+{
+  DnIter it;
+  dn_iter_init (&it, n);
+  DnEventType ev;
+  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE)
+    if (ev == DN_EVENT_ENTER && dn_node_get_node_type (it.current) == DN_NODE_SECTION &&
+        dn_node_get_attr (it.current, DN_ATTR_ID) != NULL)
+      g_string_append_printf (out, "%s %s%s\n", dn_node_get_attr (it.current, DN_ATTR_ID),
+                              dn_node_get_attr (it.current, DN_ATTR_LABEL),
+                              dn_node_get_attr (it.current, DN_ATTR_TITLE));
+}
+
+static char *
+outline_of (DnDocument *doc)
+{
+  GString *s = g_string_new (NULL);
+  outline (dn_document_get_root (doc), s);
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_sections_stack (void **state)
+{
+  (void) state;
+  /* 壹 straight to 1. (000), a heading group, a paragraph group (one member
+   * has 。 so all are paragraphs), a numbering gap and a duplicate. */
+  static const char *const blocks[] = {
+    "壹、目的",
+    "1. 第一段說明文字很長。",
+    "2. 第二段",
+    "貳、過程",
+    "一、第一天",
+    "(一) 開幕",
+    "內容。",
+    "(二) 閉幕",
+    "內容。",
+    "三、第三天",
+    "內容。",
+    "三、又是第三天",
+    "內容。",
+    "參、心得",
+    "內容。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  char *o = outline_of (doc);
+  assert_string_equal (o, "s1 壹、目的\n"
+                          "s2 貳、過程\n"
+                          "s2.1 一、第一天\n"
+                          "s2.1.1 (一)開幕\n"
+                          "s2.1.2 (二)閉幕\n"
+                          "s2.2 三、第三天\n"
+                          "s2.3 三、又是第三天\n"
+                          "s3 參、心得\n");
+  g_free (o);
+  assert_true (dn_document_has_warning (doc, "NUMBERING_GAP"));
+  assert_true (dn_document_has_warning (doc, "NUMBERING_DUPLICATE"));
+  /* The numbered paragraphs keep their label apart from the text. */
+  DnNode *s1 = dn_node_first_child (dn_document_get_root (doc));
+  assert_string_equal (dn_node_get_attr (s1, DN_ATTR_CANONICAL_PART), "purpose");
+  DnNode *p1 = dn_node_next (dn_node_first_child (s1));
+  assert_int_equal (dn_node_get_node_type (p1), DN_NODE_PARAGRAPH);
+  assert_string_equal (dn_node_get_attr (p1, DN_ATTR_LABEL), "1.");
+  assert_string_equal (dn_node_get_attr (p1, DN_ATTR_MARKER_TYPE), "arabic_dot");
+  assert_string_equal (dn_node_get_text (p1), "第一段說明文字很長。");
+  DnNode *p2 = dn_node_next (p1);
+  assert_int_equal (dn_node_get_node_type (p2), DN_NODE_PARAGRAPH);
+  assert_string_equal (dn_node_get_text (p2), "第二段");
+  dn_document_free (doc);
+}
+
+/* A Word-numbered DOCX gives the label as an attribute and text without the
+ * marker: the record must equal the one from typed markers. */
+static void
+test_reader_labels_equal_typed (void **state)
+{
+  (void) state;
+  static const char *const typed[] = { "壹、目的", "一、背景說明", "內容。", "(一) 細節", "內容。", "貳、過程", "內容。", NULL };
+  static const char *const labels[] = { "壹、", "一、", NULL, "（一）", NULL, "貳、", NULL };
+  static const char *const texts[] = { "目的", "背景說明", "內容。", "細節", "內容。", "過程", "內容。" };
+  DnDocument *a = doc_from_blocks (typed);
+  DnDocument *b = dn_document_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++) {
+    DnNode *p = dn_node_append_new (dn_document_get_root (b), DN_NODE_PARAGRAPH);
+    dn_node_set_text (p, texts[i]);
+    if (labels[i] != NULL)
+      dn_node_set_attr (p, DN_ATTR_LABEL, labels[i]);
+  }
+  dn_analyse_document (a);
+  dn_analyse_document (b);
+  JsonNode *ja = dn_record_build_body (a, NULL, NULL);
+  JsonNode *jb = dn_record_build_body (b, NULL, NULL);
+  char *sa = json_to_string (ja, FALSE), *sb = json_to_string (jb, FALSE);
+  assert_string_equal (sa, sb);
+  char *o = outline_of (b);
+  assert_string_equal (o, "s1 壹、目的\ns1.1 一、背景說明\ns1.1.1 (一)細節\ns2 貳、過程\n");
+  g_free (o);
+  g_free (sa);
+  g_free (sb);
+  json_node_unref (ja);
+  json_node_unref (jb);
+  dn_document_free (a);
+  dn_document_free (b);
+}
+
+static void
+test_page_wrap_join (void **state)
+{
+  (void) state;
+  DnDocument *doc = dn_document_new ();
+  DnNode *root = dn_document_get_root (doc);
+  const char *texts[] = { "壹、目的", "1. 重視線上兒童個資保護：為避免業者擅加蒐集，會員認為應採取", NULL,
+                          "更高保護。新加坡發布準則。", "2. 第二點說明。", "3. 第三點\n跨行的文字。" };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++) {
+    DnNode *n;
+    if (texts[i] == NULL) {
+      /* A running footer between the halves: it stays out of the text. */
+      n = dn_node_append_new (root, DN_NODE_FURNITURE);
+      dn_node_set_text (n, "- 3 -");
+      dn_node_set_attr (n, DN_ATTR_ROLE, "page_number");
+      dn_node_hints (n)->page = 1;
+      continue;
+    }
+    n = dn_node_append_new (root, DN_NODE_PARAGRAPH);
+    dn_node_set_text (n, texts[i]);
+    dn_node_hints (n)->page = i < 2 ? 1 : 2;
+    if (i == 5)
+      dn_node_hints (n)->flags |= DN_HINT_WRAPPED_LINES;
+  }
+  dn_analyse_document (doc);
+  DnNode *s1 = dn_node_first_child (root);
+  assert_int_equal (dn_node_get_node_type (s1), DN_NODE_SECTION);
+  DnNode *p = dn_node_next (dn_node_first_child (s1));
+  assert_string_equal (dn_node_get_text (p), "重視線上兒童個資保護：為避免業者擅加蒐集，會員認為應採取更高保護。新加坡發布準則。");
+  assert_int_equal (dn_node_get_node_type (dn_node_next (p)), DN_NODE_FURNITURE);
+  DnNode *p3 = dn_node_last_child (s1);
+  assert_string_equal (dn_node_get_text (p3), "第三點跨行的文字。");
+  assert_true (dn_document_has_warning (doc, "PARAGRAPH_JOINED"));
+  dn_document_free (doc);
+}
+
+static void
+test_wrapped_heading_toc (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "目錄",
+    "壹、 心得與建議\t67",
+    "(一) 持續關注國際人工智慧治理之立法進度，並強化國民數位素養....\t69",
+    "(二) 國際間相互承認協議（MRA）之興盛.....\t70",
+    "壹、心得與建議",
+    "（一） 持續關注國際人工智慧治理之立法進度，並強化國民數位",
+    "位素養",
+    "內容。",
+    "(二) 國際間相互承認協議",
+    "(MRA) 之興盛",
+    "內容。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  char *o = outline_of (doc);
+  assert_string_equal (o, "s1 壹、心得與建議\n"
+                          "s1.1 (一)持續關注國際人工智慧治理之立法進度，並強化國民數位素養\n"
+                          "s1.2 (二)國際間相互承認協議(MRA) 之興盛\n");
+  g_free (o);
+  assert_true (dn_document_has_warning (doc, "HEADING_WRAP_DUP_CHAR"));
+  assert_true (dn_document_has_warning (doc, "HEADING_WRAPPED"));
+  assert_false (dn_document_has_warning (doc, "TOC_ENTRY_UNMATCHED"));
+  JsonObject *toc = json_object_get_object_member (report_of (doc), "toc");
+  JsonArray *entries = json_object_get_array_member (toc, "entries");
+  assert_int_equal (json_array_get_length (entries), 3);
+  JsonObject *e1 = json_array_get_object_element (entries, 1);
+  assert_string_equal (json_object_get_string_member (e1, "section_id"), "s1.1");
+  assert_int_equal (json_object_get_int_member (e1, "printed_page"), 69);
+  assert_int_equal (json_object_get_int_member (e1, "level"), 2);
+  dn_document_free (doc);
+}
+
+static void
+test_toc_mismatch_warns (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "目次", "壹、 目的\t2", "貳、 行程\t3", "壹、目的", "內容。", "參、心得", "內容。", NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  assert_true (dn_document_has_warning (doc, "TOC_ENTRY_UNMATCHED"));
+  assert_true (dn_document_has_warning (doc, "HEADING_NOT_IN_TOC"));
+  dn_document_free (doc);
+}
+
+static void
+test_figures_and_residue (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "壹、過程",
+    "資料來源： Strategy Analytics",
+    "圖 7 Total Household Wi-Fi ranking",
+    "本段**重點**說明。",
+    "圖 1：APEC TELWG 共同主席開場",
+    "（左起：秘書處、主席）",
+    "資料來源：大會工作人員拍攝",
+    "如圖 1 所示。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  JsonArray *figs = json_object_get_array_member (report_of (doc), "figures");
+  assert_int_equal (json_array_get_length (figs), 2);
+  JsonObject *f7 = json_array_get_object_element (figs, 0);
+  assert_int_equal (json_object_get_int_member (f7, "number"), 7);
+  assert_string_equal (json_object_get_string_member (f7, "source"), "Strategy Analytics");
+  JsonObject *f1 = json_array_get_object_element (figs, 1);
+  assert_string_equal (json_object_get_string_member (f1, "caption"), "APEC TELWG 共同主席開場");
+  assert_string_equal (json_object_get_string_member (f1, "note"), "（左起：秘書處、主席）");
+  assert_string_equal (json_object_get_string_member (f1, "source"), "大會工作人員拍攝");
+  assert_string_equal (json_object_get_string_member (f1, "section_id"), "s1");
+  assert_true (dn_document_has_warning (doc, "FIGURE_SOURCE_ORDER"));
+  assert_true (dn_document_has_warning (doc, "MARKUP_STRIPPED"));
+  char *all = dn_node_collect_text (dn_document_get_root (doc));
+  assert_null (strstr (all, "**"));
+  assert_non_null (strstr (all, "如圖 1 所示。"));
+  g_free (all);
+  dn_document_free (doc);
+}
+
+static void
+test_fragment_and_empty (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = { "一、主席報告", "內容。", NULL };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  assert_string_equal (json_object_get_string_member (report_of (doc), "kind"), "fragment");
+  assert_true (dn_document_has_warning (doc, "NO_COVER"));
+  assert_true (dn_document_has_warning (doc, "FRAGMENT"));
+  dn_document_free (doc);
+  /* An empty tree is analysed without trouble. */
+  doc = dn_document_new ();
+  dn_analyse_document (doc);
+  assert_non_null (dn_document_get_report (doc));
+  dn_document_free (doc);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_markers),
+    cmocka_unit_test (test_marker_label),
+    cmocka_unit_test (test_dates),
+    cmocka_unit_test (test_text),
+    cmocka_unit_test (test_cover_glued_travellers),
+    cmocka_unit_test (test_cover_table_layout),
+    cmocka_unit_test (test_sections_stack),
+    cmocka_unit_test (test_reader_labels_equal_typed),
+    cmocka_unit_test (test_page_wrap_join),
+    cmocka_unit_test (test_wrapped_heading_toc),
+    cmocka_unit_test (test_toc_mismatch_warns),
+    cmocka_unit_test (test_figures_and_residue),
+    cmocka_unit_test (test_fragment_and_empty),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
