@@ -21,7 +21,11 @@ print_plugins (const DnRegistry *reg, gboolean readers)
       continue;
     printf ("  %-6s %-8s %s (", d->name, d->version, d->description);
     print_list (d->extensions, ".");
-    printf (") %s\n", origin);
+    const char *license = dn_plugin_desc_get_license (d);
+    if (license != NULL)
+      printf (") [%s] %s\n", license, origin);
+    else
+      printf (") %s\n", origin);
   }
 }
 

@@ -24,3 +24,13 @@ dn_write_options_init (DnWriteOptions *options)
   memset (options, 0, sizeof *options);
   options->struct_size = sizeof *options;
 }
+
+const char *
+dn_plugin_desc_get_license (const DnPluginDesc *desc)
+{
+  /* An older plugin's descriptor stops before the field: reading it would
+   * read past the end of the plugin's static struct. */
+  if (!DN_STRUCT_HAS (desc, desc->struct_size, DnPluginDesc, license))
+    return NULL;
+  return desc->license;
+}

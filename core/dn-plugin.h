@@ -87,7 +87,14 @@ typedef struct {
   const char *const *extensions;  /* NULL-terminated, no dot */
   const DnReaderVTable *reader;   /* NULL if not a reader */
   const DnWriterVTable *writer;   /* NULL if not a writer */
+  /* Appended in 0.1 (ABI 1 still): read only when DN_STRUCT_HAS says the
+   * plugin's descriptor holds it. */
+  const char *license;            /* SPDX identifier ("MIT"), may be NULL */
 } DnPluginDesc;
+
+/* The plugin's license, or NULL when its descriptor predates the field or
+ * leaves it unset. Borrowed from the descriptor. */
+const char *dn_plugin_desc_get_license (const DnPluginDesc *desc);
 
 typedef const DnPluginDesc *(*DnPluginGetDescFunc) (void);
 

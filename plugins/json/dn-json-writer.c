@@ -55,6 +55,7 @@ static const DnPluginDesc json_desc = {
   .name = "json",
   .description = "JSON record (schema v1)",
   .version = JSON_WRITER_VERSION,
+  .license = "MIT",
   .media_types = json_media_types,
   .extensions = json_extensions,
   .writer = &json_writer,

@@ -350,6 +350,7 @@ static const DnPluginDesc txt_desc = {
   .name = "txt",
   .description = "Plain text: UTF-8, UTF-16 LE/BE, Big5 / CP950",
   .version = TXT_VERSION,
+  .license = "MIT",
   .media_types = txt_media_types,
   .extensions = txt_extensions,
   .reader = &txt_reader,

@@ -29,17 +29,26 @@ static const char *const ext_b[] = { "b", NULL };
 
 #define DESC(var, nm, rd, ext)                                                      \
   static const DnPluginDesc var = { DN_PLUGIN_ABI_VERSION, sizeof (DnPluginDesc), nm, \
-                                    "test", "1", NULL, ext, rd, NULL }
+                                    "test", "1", NULL, ext, rd, NULL, NULL }
 DESC (alpha_desc, "alpha", &alpha_reader, ext_a);
 DESC (beta_desc, "beta", &beta_reader, ext_b);
 DESC (gamma_desc, "gamma", &gamma_reader, NULL);
 DESC (alpha_again_desc, "alpha", &beta_reader, ext_b);
 
 static const DnPluginDesc future_desc = { DN_PLUGIN_ABI_VERSION + 1, sizeof (DnPluginDesc), "future",
-                                          "test", "1", NULL, NULL, &alpha_reader, NULL };
-static const DnPluginDesc tiny_desc = { DN_PLUGIN_ABI_VERSION, 8, "tiny", "test", "1", NULL, NULL, NULL, NULL };
+                                          "test", "1", NULL, NULL, &alpha_reader, NULL, NULL };
+static const DnPluginDesc tiny_desc = { DN_PLUGIN_ABI_VERSION, 8, "tiny", "test", "1", NULL, NULL, NULL, NULL, NULL };
 static const DnPluginDesc nothing_desc = { DN_PLUGIN_ABI_VERSION, sizeof (DnPluginDesc), "nothing",
-                                           "test", "1", NULL, NULL, NULL, NULL };
+                                           "test", "1", NULL, NULL, NULL, NULL, NULL };
+
+/* A descriptor as a plugin built before `license` was appended declares it:
+ * its struct_size stops before the field. The bytes there belong to someone
+ * else and must not be read. */
+static const DnPluginDesc older_desc = { DN_PLUGIN_ABI_VERSION, G_STRUCT_OFFSET (DnPluginDesc, license),
+                                         "older", "test", "1", NULL, NULL, &alpha_reader, NULL,
+                                         "NOT-MINE" };
+static const DnPluginDesc licensed_desc = { DN_PLUGIN_ABI_VERSION, sizeof (DnPluginDesc), "licensed",
+                                            "test", "1", NULL, NULL, &alpha_reader, NULL, "MIT" };
 
 static const char *
 refusal_reason_for (const DnRegistry *reg, const char *needle)
@@ -72,6 +81,20 @@ test_static_refusals (void **state)
   assert_non_null (strstr (refusal_reason_for (reg, "tiny"), "too small"));
   assert_non_null (strstr (refusal_reason_for (reg, "nothing"), "neither"));
   assert_non_null (strstr (refusal_reason_for (reg, "again"), "shadowed"));
+  dn_registry_free (reg);
+}
+
+static void
+test_older_smaller_descriptor (void **state)
+{
+  DnRegistry *reg = dn_registry_new ();
+  GError *error = NULL;
+  assert_true (dn_registry_add (reg, &older_desc, "older-origin", &error));
+  assert_null (error);
+  assert_true (dn_registry_add (reg, &licensed_desc, "licensed-origin", NULL));
+  assert_int_equal (dn_registry_get_n_refused (reg), 0);
+  assert_null (dn_plugin_desc_get_license (dn_registry_get_plugin (reg, 0, NULL)));
+  assert_string_equal (dn_plugin_desc_get_license (dn_registry_get_plugin (reg, 1, NULL)), "MIT");
   dn_registry_free (reg);
 }
 
@@ -155,6 +178,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_static_refusals),
+    cmocka_unit_test (test_older_smaller_descriptor),
     cmocka_unit_test (test_probe_scores_and_ties),
     cmocka_unit_test (test_modules_from_dirs),
     cmocka_unit_test (test_default_discovery),
