@@ -16,5 +16,6 @@ gboolean dn_cli_parse (GOptionContext *context, const char *command, int *argc, 
 
 int dn_cmd_convert (int argc, char **argv);
 int dn_cmd_formats (int argc, char **argv);
+int dn_cmd_batch (int argc, char **argv);
 
 G_END_DECLS

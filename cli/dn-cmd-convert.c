@@ -1,5 +1,9 @@
-/* docnorm convert INPUT [-o OUTPUT] [-t FORMAT] … */
+/* docnorm convert INPUT [-o OUTPUT] [-t FORMAT] …
+ * docnorm convert --ndjson < paths  (one compact record per line) */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dn-cli.h"
 
@@ -12,6 +16,7 @@ static gboolean opt_raw;
 static char *opt_password;
 static char *opt_images;
 static gint64 opt_max_input_mb = -1;
+static gboolean opt_ndjson;
 
 static const GOptionEntry convert_entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the record to FILE ('-' = standard output, the default)", "FILE" },
@@ -23,6 +28,7 @@ static const GOptionEntry convert_entries[] = {
   { "password", 0, 0, G_OPTION_ARG_STRING, &opt_password, "Password for an encrypted input", "PASSWORD" },
   { "images", 0, 0, G_OPTION_ARG_FILENAME, &opt_images, "Write embedded images into DIR", "DIR" },
   { "max-input-mb", 0, 0, G_OPTION_ARG_INT64, &opt_max_input_mb, "Refuse inputs larger than N MiB (default 512)", "N" },
+  { "ndjson", 0, 0, G_OPTION_ARG_NONE, &opt_ndjson, "Read paths from standard input, one per line; write one compact JSON record (or error object) per line", NULL },
   { NULL },
 };
 
@@ -41,6 +47,97 @@ choose_writer (const DnRegistry *reg, const char *output)
   return dn_registry_find_writer (reg, "json");
 }
 
+static gboolean
+write_all (int fd, const char *p, gsize len)
+{
+  while (len > 0) {
+    ssize_t n = write (fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return FALSE;
+    p += n;
+    len -= (gsize) n;
+  }
+  return TRUE;
+}
+
+/* One line on standard output for a path that failed. */
+static char *
+error_line (const char *path, const GError *error)
+{
+  JsonObject *e = json_object_new ();
+  json_object_set_string_member (e, "code", error->domain == DN_ERROR ? dn_error_code_name (error->code)
+                                                                      : "failed");
+  json_object_set_string_member (e, "message", error->message);
+  JsonObject *o = json_object_new ();
+  char *valid = g_utf8_make_valid (path, -1);
+  json_object_set_string_member (o, "path", valid);
+  g_free (valid);
+  json_object_set_object_member (o, "error", e);
+  JsonNode *node = json_node_init_object (json_node_alloc (), o);
+  char *text = json_to_string (node, FALSE);
+  json_node_unref (node);
+  json_object_unref (o);
+  char *line = g_strconcat (text, "\n", NULL);
+  g_free (text);
+  return line;
+}
+
+/* --ndjson: paths on standard input, one per line (blank lines skipped);
+ * for each, one line on standard output, in input order: the compact record,
+ * or {"path":…,"error":{"code":…,"message":…}}. Each line leaves in one
+ * write(), so lines from concurrent processes appending to one file do not
+ * mix. Meant for GNU parallel, xargs, Hadoop Streaming, Spark's pipe(). */
+static int
+convert_ndjson (const DnRegistry *reg, const DnPluginDesc *writer, const DnConvertOptions *options)
+{
+  int status = DN_EXIT_OK;
+  char *path = NULL;
+  size_t cap = 0;
+  ssize_t len;
+  while ((len = getline (&path, &cap, stdin)) >= 0) {
+    while (len > 0 && (path[len - 1] == '\n' || path[len - 1] == '\r'))
+      path[--len] = '\0';
+    if (len == 0)
+      continue;
+    GError *error = NULL;
+    GBytes *out = NULL;
+    GBytes *data = strcmp (path, "-") == 0
+                     ? (g_set_error (&error, DN_ERROR, DN_ERROR_IO, "'-' is the list itself, not an input"), NULL)
+                     : dn_input_load (path, options->read.limits.max_input_bytes, &error);
+    if (data != NULL) {
+      DnDocument *doc = dn_convert_bytes (reg, data, path, options, &error);
+      if (doc != NULL)
+        out = dn_output_to_bytes (writer, doc, &options->write, &error);
+      dn_document_free (doc);
+      g_bytes_unref (data);
+    }
+    gboolean written;
+    if (out != NULL) {
+      gsize n;
+      const char *text = g_bytes_get_data (out, &n);
+      written = write_all (STDOUT_FILENO, text, n);
+      g_bytes_unref (out);
+    } else {
+      dn_cli_error (path, "%s", error->message);
+      char *line = error_line (path, error);
+      written = write_all (STDOUT_FILENO, line, strlen (line));
+      g_free (line);
+      status = DN_EXIT_FAILED;
+    }
+    g_clear_error (&error);
+    if (!written) {
+      int e = errno;
+      dn_cli_error ("-", "cannot write standard output: %s", g_strerror (e));
+      status = DN_EXIT_IO;
+      break;
+    }
+  }
+  free (path);
+  return status;
+}
+
 int
 dn_cmd_convert (int argc, char **argv)
 {
@@ -56,12 +153,22 @@ dn_cmd_convert (int argc, char **argv)
   g_option_context_free (ctx);
   if (!parsed)
     return DN_EXIT_USAGE;
-  if (argc != 2) {
+  if (opt_ndjson) {
+    const char *bad = argc > 1 ? "no INPUT with --ndjson: paths come on standard input"
+                      : opt_output != NULL && strcmp (opt_output, "-") != 0 ? "--ndjson writes to standard output only"
+                      : opt_to != NULL && strcmp (opt_to, "json") != 0 ? "--ndjson writes JSON records only"
+                      : opt_pretty ? "--ndjson writes one record per line: no --pretty"
+                                   : NULL;
+    if (bad != NULL) {
+      dn_cli_error ("convert", "%s", bad);
+      return DN_EXIT_USAGE;
+    }
+  } else if (argc != 2) {
     dn_cli_error ("convert", argc < 2 ? "no INPUT given (see docnorm convert --help)"
                                       : "one INPUT at a time (see docnorm batch)");
     return DN_EXIT_USAGE;
   }
-  const char *input = argv[1];
+  const char *input = opt_ndjson ? "-" : argv[1];
   const char *output = opt_output != NULL ? opt_output : "-";
 
   DnRegistry *reg = dn_cli_registry_new ();
@@ -82,6 +189,12 @@ dn_cmd_convert (int argc, char **argv)
     options.read.limits.max_input_bytes = (guint64) opt_max_input_mb * 1024 * 1024;
   options.write.pretty = opt_pretty;
   options.write.with_hints = opt_hints;
+
+  if (opt_ndjson) {
+    int nd = convert_ndjson (reg, writer, &options);
+    dn_registry_free (reg);
+    return nd;
+  }
 
   int status = DN_EXIT_OK;
   GError *error = NULL;

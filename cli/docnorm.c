@@ -14,6 +14,7 @@ typedef struct {
 
 static const DnCommand commands[] = {
   { "convert", dn_cmd_convert, "convert one document into a record" },
+  { "batch", dn_cmd_batch, "convert many documents (folders, .zip archives) into OUTDIR" },
   { "formats", dn_cmd_formats, "list readers and writers, and refused plugins" },
 };
 
