@@ -574,6 +574,12 @@ add_table_unit (Page *pg, int region, guint first, guint last, GArray *cols, GAr
   g_array_append_val (pg->units, u);
 }
 
+static gboolean
+in_margin (const Page *pg, const Row *r)
+{
+  return r->y1 < 0.08 * pg->page_h || r->y0 > 0.92 * pg->page_h;
+}
+
 /* Walks the rows top to bottom and turns them into units: plain lines,
  * tables, or two text columns read one after the other. */
 static void
@@ -585,7 +591,7 @@ build_units (Page *pg)
   g_autoptr (GArray) assign = g_array_new (FALSE, FALSE, sizeof (guint));
   while (r < nr) {
     const Row *start = &g_array_index (pg->rows, Row, r);
-    if (start->frags->len < 2) {
+    if (start->frags->len < 2 || in_margin (pg, start)) {
       add_row_unit (pg, 0, start);
       r++;
       continue;
@@ -604,7 +610,11 @@ build_units (Page *pg)
     for (guint j = r + 1; j < nr; j++) {
       const Row *rw = &g_array_index (pg->rows, Row, j);
       const Row *prev = &g_array_index (pg->rows, Row, j - 1);
-      if (rw->y0 - prev->y1 > 3 * line_h)
+      /* Rows of one grid sit close; a lone fragment (a wrapped cell) sits
+       * closer still; the page margins (running heads, page numbers) are
+       * never part of one. */
+      double gap = rw->y0 - prev->y1;
+      if (gap > 3 * line_h || (rw->frags->len == 1 && gap > 1.2 * line_h) || in_margin (pg, rw))
         break;
       g_autofree guint *col_of = g_new (guint, rw->frags->len);
       if (!fit_row (pg, rw, cols, col_of))
@@ -796,9 +806,13 @@ paragraph_break (const Line *a, const Line *b, const RegionBounds *rb, double pa
     return TRUE;                           /* out of vertical order */
   if (fabs (a->size - b->size) > 0.12 * size)
     return TRUE;
-  int ba = bold_of (a->n_bold, a->n_bold_known), bb = bold_of (b->n_bold, b->n_bold_known);
-  if (ba >= 0 && bb >= 0 && ba != bb)
-    return TRUE;
+  /* A wholly bold line next to a plain one (a bold lead-in does not count). */
+  if (a->n_bold_known > 0 && b->n_bold_known > 0) {
+    gboolean a_bold = a->n_bold * 10 >= a->n_bold_known * 9, a_plain = a->n_bold * 10 <= a->n_bold_known;
+    gboolean b_bold = b->n_bold * 10 >= b->n_bold_known * 9, b_plain = b->n_bold * 10 <= b->n_bold_known;
+    if ((a_bold && b_plain) || (a_plain && b_bold))
+      return TRUE;
+  }
   double gap = b->y0 - a->y1;
   if (gap > MAX (rb->gap * 1.6 + 1.0, rb->gap + 0.35 * a->size))
     return TRUE;

@@ -200,26 +200,38 @@ outline_matches (const char *title, const char *block)
   return lt < lb ? g_str_has_prefix (block, title) : g_str_has_prefix (title, block);
 }
 
-/* Gives the blocks of page @page that match outline entries their level. */
+/* Gives the blocks of page @page that match outline entries their level:
+ * exact matches first, then near ones (a heading wrapped or numbered a
+ * little differently), never a table-of-contents line (tab, page number). */
 static void
 apply_outline (GArray *entries, GPtrArray *blocks, int page)
 {
-  for (guint i = 0; i < entries->len; i++) {
-    OutlineEntry *e = &g_array_index (entries, OutlineEntry, i);
-    if (e->used || (e->page != 0 && e->page != page && e->page + 1 != page))
-      continue;
-    for (guint b = 0; b < blocks->len; b++) {
-      DnNode *n = g_ptr_array_index (blocks, b);
-      DnNodeType t = dn_node_get_node_type (n);
-      if ((t != DN_NODE_PARAGRAPH && t != DN_NODE_HEADING) || dn_node_get_text (n) == NULL)
+  if (entries->len == 0)
+    return;
+  g_autoptr (GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+  for (guint b = 0; b < blocks->len; b++) {
+    DnNode *n = g_ptr_array_index (blocks, b);
+    DnNodeType t = dn_node_get_node_type (n);
+    const char *text = dn_node_get_text (n);
+    gboolean ok = (t == DN_NODE_PARAGRAPH || t == DN_NODE_HEADING) && text != NULL &&
+                  strchr (text, '\t') == NULL && dn_node_get_hints (n)->outline_level == 0;
+    g_ptr_array_add (keys, ok ? squash (text) : NULL);
+  }
+  for (int exact = 1; exact >= 0; exact--) {
+    for (guint i = 0; i < entries->len; i++) {
+      OutlineEntry *e = &g_array_index (entries, OutlineEntry, i);
+      if (e->used || (e->page != 0 && e->page != page && e->page + 1 != page))
         continue;
-      if (dn_node_get_hints (n)->outline_level > 0)
-        continue;
-      g_autofree char *key = squash (dn_node_get_text (n));
-      if (outline_matches (e->key, key)) {
+      for (guint b = 0; b < blocks->len; b++) {
+        char *key = g_ptr_array_index (keys, b);
+        if (key == NULL || !(exact ? strcmp (e->key, key) == 0 : outline_matches (e->key, key)))
+          continue;
+        DnNode *n = g_ptr_array_index (blocks, b);
         dn_node_set_node_type (n, DN_NODE_HEADING);
         dn_node_hints (n)->outline_level = e->level;
         e->used = TRUE;
+        g_free (key);
+        g_ptr_array_index (keys, b) = NULL;
         break;
       }
     }
@@ -440,11 +452,35 @@ page_glyphs (PopplerPage *page, guint *n_text)
   return glyphs;
 }
 
+/* TRUE when the file holds an image XObject ("/Image" as a name, not the
+ * /ImageB /ImageC /ImageI procsets). Stream dictionaries are never inside
+ * compressed object streams nor encrypted, so the raw bytes tell. Finding
+ * image placements costs poppler a second pass over every page's content
+ * (as much as the text itself), so files without images skip it; the price
+ * is that a file whose only images are inline (BI … EI) shows no figures. */
+static gboolean
+has_image_xobjects (GBytes *data)
+{
+  gsize len;
+  const char *p = g_bytes_get_data (data, &len);
+  const char *end = p + len;
+  while (p < end) {
+    const char *hit = memmem (p, (gsize) (end - p), "/Image", 6);
+    if (hit == NULL)
+      return FALSE;
+    const char *after = hit + 6;
+    if (after >= end || !g_ascii_isalnum (*after))
+      return TRUE;
+    p = after;
+  }
+  return FALSE;
+}
+
 static GArray *
-page_images (PopplerPage *page, GList **mapping_out)
+page_images (PopplerPage *page, gboolean want, GList **mapping_out)
 {
   GArray *images = g_array_new (FALSE, FALSE, sizeof (DnPdfImage));
-  GList *mapping = poppler_page_get_image_mapping (page);
+  GList *mapping = want ? poppler_page_get_image_mapping (page) : NULL;
   for (GList *l = mapping; l != NULL; l = l->next) {
     PopplerImageMapping *m = l->data;
     DnPdfImage im = { MIN (m->area.x1, m->area.x2), MIN (m->area.y1, m->area.y2),
@@ -611,6 +647,7 @@ pdf_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **
     goto out;
   }
 
+  gboolean want_images = has_image_xobjects (data);
   DnNode *root = dn_document_get_root (doc);
   edges = g_array_sized_new (FALSE, TRUE, sizeof (PageEdges), (guint) limit);
   guint64 nodes = 0, total_text = 0;
@@ -631,7 +668,7 @@ pdf_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **
     guint n_text = 0;
     GArray *glyphs = page_glyphs (page, &n_text);
     GList *mapping = NULL;
-    GArray *images = page_images (page, &mapping);
+    GArray *images = page_images (page, want_images, &mapping);
     total_text += n_text;
     DnPdfPageResult res;
     dn_pdf_layout_page ((const DnPdfGlyph *) glyphs->data, glyphs->len, (const DnPdfImage *) images->data,
