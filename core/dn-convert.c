@@ -202,6 +202,29 @@ dn_output_write (const DnPluginDesc *writer, const DnDocument *doc, const DnWrit
     return ok;
   }
 
+  /* A device or FIFO (/dev/null, a pipe) is written in place: renaming a
+   * temporary file over it would replace the device with a regular file. */
+  struct stat st;
+  if (stat (path, &st) == 0 && !S_ISREG (st.st_mode)) {
+    int dfd = open (path, O_WRONLY | O_CLOEXEC);
+    if (dfd < 0) {
+      int e = errno;
+      g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot open output %s: %s", path, g_strerror (e));
+      return FALSE;
+    }
+    GOutputStream *dout = g_unix_output_stream_new (dfd, TRUE);
+    gboolean dok = write_to_stream (writer, doc, options, dout, &local);
+    if (!g_output_stream_close (dout, NULL, dok ? &local : NULL))
+      dok = FALSE;
+    g_object_unref (dout);
+    if (!dok) {
+      g_set_error (error, DN_ERROR, local->domain == DN_ERROR ? local->code : DN_ERROR_IO,
+                   "cannot write %s: %s", path, local->message);
+      g_error_free (local);
+    }
+    return dok;
+  }
+
   char *dir = g_path_get_dirname (path);
   char *base = g_path_get_basename (path);
   char *tmp = g_strdup_printf ("%s/.%s.XXXXXX.tmp", dir, base);

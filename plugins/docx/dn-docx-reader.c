@@ -208,8 +208,10 @@ on_off (const xmlNode *n)
 /* Records a fatal error from reading a part, or a warning when the part is
  * optional and merely unreadable. Limit errors are always fatal. */
 static void
-part_problem (Ctx *ctx, GError *err, gboolean optional, const char *what)
+part_problem (Ctx *ctx, GError **errp, gboolean optional, const char *what)
 {
+  GError *err = *errp;
+  *errp = NULL;  /* taken */
   if (err == NULL)
     return;
   if (optional && err->code != DN_ERROR_LIMIT) {
@@ -346,7 +348,7 @@ load_styles (Ctx *ctx, const char *part)
   GError *err = NULL;
   xmlDocPtr x = dn_ooxml_zip_read_xml (ctx->zip, part, &err);
   if (x == NULL) {
-    part_problem (ctx, err, TRUE, "styles part");
+    part_problem (ctx, &err, TRUE, "styles part");
     return;
   }
   xmlNode *root = xmlDocGetRootElement (x);
@@ -520,7 +522,7 @@ load_numbering (Ctx *ctx, const char *part)
   GError *err = NULL;
   xmlDocPtr x = dn_ooxml_zip_read_xml (ctx->zip, part, &err);
   if (x == NULL) {
-    part_problem (ctx, err, TRUE, "numbering part");
+    part_problem (ctx, &err, TRUE, "numbering part");
     return;
   }
   xmlNode *root = xmlDocGetRootElement (x);
@@ -782,7 +784,7 @@ image_file (Ctx *ctx, const char *part)
     GBytes *b = dn_ooxml_zip_read (ctx->zip, part, &err);
     if (b == NULL) {
       if (err->code == DN_ERROR_LIMIT) {
-        part_problem (ctx, err, FALSE, "image");
+        part_problem (ctx, &err, FALSE, "image");
       } else {
         dn_document_add_warning (ctx->doc, "DOCX_IMAGE_MISSING", 0, "image %s: %s", part, err->message);
         g_error_free (err);
@@ -1569,12 +1571,12 @@ open_story (Ctx *ctx, const char *part, const char *what, GPtrArray **rels_out)
   GError *err = NULL;
   xmlDocPtr x = dn_ooxml_zip_read_xml (ctx->zip, part, &err);
   if (x == NULL) {
-    part_problem (ctx, err, TRUE, what);
+    part_problem (ctx, &err, TRUE, what);
     return NULL;
   }
   GPtrArray *rels = dn_ooxml_zip_read_rels (ctx->zip, part, &err);
   if (rels == NULL) {
-    part_problem (ctx, err, TRUE, what);
+    part_problem (ctx, &err, TRUE, what);
     rels = g_ptr_array_new ();
   }
   *rels_out = rels;
@@ -1777,7 +1779,7 @@ read_properties (Ctx *ctx, GPtrArray *pkg_rels)
   if (dn_ooxml_zip_has (ctx->zip, core_part)) {
     xmlDocPtr x = dn_ooxml_zip_read_xml (ctx->zip, core_part, &err);
     if (x == NULL) {
-      part_problem (ctx, err, TRUE, "core properties");
+      part_problem (ctx, &err, TRUE, "core properties");
     } else {
       xmlNode *r = xmlDocGetRootElement (x);
       for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL; n = n->next) {
@@ -1798,7 +1800,7 @@ read_properties (Ctx *ctx, GPtrArray *pkg_rels)
   if (dn_ooxml_zip_has (ctx->zip, app_part)) {
     xmlDocPtr x = dn_ooxml_zip_read_xml (ctx->zip, app_part, &err);
     if (x == NULL) {
-      part_problem (ctx, err, TRUE, "application properties");
+      part_problem (ctx, &err, TRUE, "application properties");
     } else {
       xmlNode *r = xmlDocGetRootElement (x);
       for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL; n = n->next) {
@@ -1920,7 +1922,7 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
   GError *err = NULL;
   GPtrArray *main_rels = dn_ooxml_zip_read_rels (zip, ctx.main_part, &err);
   if (main_rels == NULL) {
-    part_problem (&ctx, err, TRUE, "document relationships");
+    part_problem (&ctx, &err, TRUE, "document relationships");
     main_rels = g_ptr_array_new ();
   }
   ctx.cur_part = ctx.main_part;

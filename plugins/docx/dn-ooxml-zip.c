@@ -164,7 +164,9 @@ dn_ooxml_zip_read (DnOoxmlZip *zip, const char *part, GError **error)
                  "cannot open package part %s: %s", part, zip_strerror (zip->za));
     return NULL;
   }
-  GByteArray *buf = g_byte_array_new ();
+  /* Sized from the header (capped: it may lie); the read loop enforces the real limits. */
+  guint64 declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+  GByteArray *buf = g_byte_array_sized_new ((guint) MIN (declared + 1, 64u * 1024 * 1024));
   guint8 chunk[65536];
   gboolean ok = TRUE;
   for (;;) {

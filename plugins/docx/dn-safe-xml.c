@@ -111,7 +111,7 @@ dn_safe_xml_parse (const char *buf, gsize len, const char *part_name, guint max_
   if (ctxt != NULL) {
     /* No XML_PARSE_NOENT (entities stay references), no DTDLOAD / DTDATTR,
      * no network, no XInclude. */
-    xmlCtxtUseOptions (ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING);
+    xmlCtxtUseOptions (ctxt, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
     ctxt->_private = &st;
     ctxt->sax->startElementNs = safe_start;
     ctxt->sax->endElementNs = safe_end;

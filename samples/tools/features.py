@@ -320,6 +320,38 @@ def f_body(out):
     finish(pkg, body, os.path.join(out, "feature-body.docx"), sect=sect)
 
 
+NUMSTYLES = (
+    '<w:style w:type="paragraph" w:styleId="NumH1"><w:name w:val="Num Heading 1"/><w:basedOn w:val="Heading1"/>'
+    '<w:pPr><w:numPr><w:numId w:val="1"/></w:numPr></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="NumH2"><w:name w:val="Num Heading 2"/><w:basedOn w:val="Heading2"/>'
+    '<w:pPr><w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr></w:pPr></w:style>'
+)
+
+
+def f_numstyle(out):
+    # Numbering that comes through paragraph styles (a multilevel list linked
+    # to headings), a level that never restarts (lvlRestart 0), a whole level
+    # replaced in a lvlOverride, and numId 0 switching a style's list off.
+    pkg = ooxml.Package()
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=NUMSTYLES), wml_ct("styles"))
+    pkg.main_rel("styles", "styles.xml")
+    abstracts = {1: [lvl(0, "ideographLegalTraditional", "%1、"), lvl(1, "taiwaneseCountingThousand", "%2、"),
+                     lvl(2, "decimal", "%3.", restart=0)]}
+    override = ('<w:lvlOverride w:ilvl="1"><w:startOverride w:val="3"/>'
+                '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="upperLetter"/><w:lvlText w:val="%2)"/>'
+                '</w:lvl></w:lvlOverride>')
+    numbering = ooxml.numbering_xml(abstracts, {1: (1, {})}).replace(
+        "</w:numbering>", '<w:num w:numId="3"><w:abstractNumId w:val="1"/>%s</w:num></w:numbering>' % override)
+    pkg.add_part("word/numbering.xml", numbering, wml_ct("numbering"))
+    pkg.main_rel("numbering", "numbering.xml")
+    body = (para(run("目的"), style="NumH1") + para(run("背景"), style="NumH2") + para(run("範圍"), style="NumH2")
+            + para(run("項目A"), num=1, ilvl=2)
+            + para(run("過程"), style="NumH1") + para(run("行程"), style="NumH2") + para(run("項目B"), num=1, ilvl=2)
+            + para(run("覆寫"), num=3, ilvl=1)
+            + para(run("未編號標題"), style="NumH1", extra_ppr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'))
+    finish(pkg, body, os.path.join(out, "feature-numstyle.docx"))
+
+
 def f_hidden(out):
     # Hidden text (w:vanish) is not shown or printed by Word, nor exported to
     # PDF by LibreOffice; the reader drops it. pandoc keeps it, so this file
@@ -409,7 +441,7 @@ def make_bad(out):
 
 def make_features(out):
     for f in (f_tables, f_notes, f_tracked, f_comments, f_textbox, f_toc, f_hyperlinks, f_images, f_strict,
-              f_mainpart, f_numbering, f_body, f_hidden):
+              f_mainpart, f_numbering, f_body, f_hidden, f_numstyle):
         f(out)
     make_bad(out)
     print("feature samples and bad/ packages written")

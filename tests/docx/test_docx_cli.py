@@ -104,6 +104,13 @@ for text, label in want.items():
     check(got.get(text, "missing") == label, "label of %s: want %r, got %r" % (text, label, got.get(text, "missing")))
 check(not rec.get("warnings"), "no warnings for supported formats: %r" % rec.get("warnings"))
 
+rec = read("feature-numstyle.docx")
+got = [(n.get("text"), n.get("label"), n["type"]) for n in nodes(rec) if n["type"] in ("heading", "paragraph")]
+check(got == [("目的", "壹、", "heading"), ("背景", "一、", "heading"), ("範圍", "二、", "heading"),
+              ("項目A", "1.", "paragraph"), ("過程", "貳、", "heading"), ("行程", "一、", "heading"),
+              ("項目B", "2.", "paragraph"), ("覆寫", "C)", "paragraph"), ("未編號標題", None, "heading")],
+      "numbering through styles, lvlRestart 0, lvlOverride with a whole lvl, numId 0: %r" % got)
+
 # ---- tables ----
 rec = read("feature-tables.docx")
 tables = [n for n in rec["body"]["children"] if n["type"] == "table"]
