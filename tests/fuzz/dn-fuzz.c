@@ -322,7 +322,7 @@ add_doc_info (FuzzInput *in, DnDocument *doc)
 #define MAX_NODES 120000
 
 DnDocument *
-dn_fuzz_build_document (const uint8_t *data, size_t size)
+dn_fuzz_build_document (const uint8_t *data, size_t size, guint deep_chain)
 {
   FuzzInput in = { data, size, 0 };
   DnDocument *doc = dn_document_new ();
@@ -369,10 +369,10 @@ dn_fuzz_build_document (const uint8_t *data, size_t size)
     case 9:
       add_doc_info (&in, doc);
       break;
-    case 10: { /* a chain of nested nodes; 0xFF makes one 100 000 deep, far
-                * beyond any real document (kept rare: it costs time) */
+    case 10: { /* a chain of nested nodes; 0xFF makes one @deep_chain deep,
+                * far beyond any real document (kept rare: it costs time) */
       guint8 d = take_byte (&in);
-      guint depth = d == 0xFF ? 100000 : d;
+      guint depth = d == 0xFF ? deep_chain : d;
       for (guint i = 0; i < depth && nodes < MAX_NODES; i++, nodes++)
         cur = dn_node_append_new (cur, type);
       break;

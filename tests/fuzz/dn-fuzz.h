@@ -48,9 +48,15 @@ void dn_fuzz_run_reader (const DnPluginDesc *reader, const uint8_t *data, size_t
 
 /* A document built from the fuzz bytes, read as a little program of
  * operations (append a child, go up, set text, hints, attributes, spans,
- * warnings, metadata, a deep chain of nodes …). Respects the node API's
- * documented preconditions, so anything that breaks is a bug in what
- * consumes the tree. Never NULL. */
-DnDocument *dn_fuzz_build_document (const uint8_t *data, size_t size);
+ * warnings, metadata, a chain of @deep_chain nested nodes …). Respects
+ * the node API's documented preconditions, so anything that breaks is a bug
+ * in what consumes the tree. Never NULL. */
+DnDocument *dn_fuzz_build_document (const uint8_t *data, size_t size, guint deep_chain);
+
+/* How deep the builder's deepest chains go: far beyond any reader (XML and
+ * HTML nesting is bounded by DnLimits.max_xml_depth, 256 by default), so
+ * nothing that consumes a tree may recurse on it or walk every node's
+ * ancestors. */
+#define DN_FUZZ_DEEP 100000
 
 G_END_DECLS

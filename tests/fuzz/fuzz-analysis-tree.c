@@ -9,7 +9,7 @@
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  DnDocument *doc = dn_fuzz_build_document (data, size);
+  DnDocument *doc = dn_fuzz_build_document (data, size, DN_FUZZ_DEEP);
   dn_fuzz_check_document (doc);
   dn_analyse_document (doc);
   dn_fuzz_check_document (doc);

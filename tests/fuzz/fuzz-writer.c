@@ -57,7 +57,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     dn_fuzz_fail ("plugin has no writer");
   /* The first byte picks the options; the rest builds the document. */
   guint8 flags = size > 0 ? data[0] : 0;
-  DnDocument *doc = dn_fuzz_build_document (size > 0 ? data + 1 : data, size > 0 ? size - 1 : 0);
+  DnDocument *doc = dn_fuzz_build_document (size > 0 ? data + 1 : data, size > 0 ? size - 1 : 0,
+                                           DN_FUZZ_DEEP);
   DnWriteOptions wopts;
   dn_write_options_init (&wopts);
   wopts.pretty = flags & 1;
