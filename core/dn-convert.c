@@ -20,7 +20,7 @@ dn_convert_options_init (DnConvertOptions *options)
 }
 
 static GBytes *
-load_stream (int fd, const char *path, guint64 max_bytes, GError **error)
+load_stream (int fd, guint64 max_bytes, GError **error)
 {
   GByteArray *buf = g_byte_array_new ();
   guint8 chunk[65536];
@@ -44,7 +44,6 @@ load_stream (int fd, const char *path, guint64 max_bytes, GError **error)
     }
     g_byte_array_append (buf, chunk, (guint) n);
   }
-  (void) path;
   return g_byte_array_free_to_bytes (buf);
 }
 
@@ -52,7 +51,7 @@ GBytes *
 dn_input_load (const char *path, guint64 max_bytes, GError **error)
 {
   if (strcmp (path, "-") == 0)
-    return load_stream (STDIN_FILENO, path, max_bytes, error);
+    return load_stream (STDIN_FILENO, max_bytes, error);
 
   int fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -84,7 +83,7 @@ dn_input_load (const char *path, guint64 max_bytes, GError **error)
       return bytes;
     }
   }
-  GBytes *bytes = load_stream (fd, path, max_bytes, error);
+  GBytes *bytes = load_stream (fd, max_bytes, error);
   close (fd);
   return bytes;
 }

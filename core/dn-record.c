@@ -78,6 +78,20 @@ hints_object (const DnNode *node)
   return o;
 }
 
+/* Code-point offset of byte @target, counted on from a cursor so that a
+ * node with many sorted spans costs one pass, not one pass per span. */
+static gint64
+char_offset (const char *text, gsize *cur_byte, gint64 *cur_char, gsize target)
+{
+  if (target < *cur_byte) {
+    *cur_byte = 0;
+    *cur_char = 0;
+  }
+  *cur_char += g_utf8_pointer_to_offset (text + *cur_byte, text + target);
+  *cur_byte = target;
+  return *cur_char;
+}
+
 /* Spans as code-point offsets, which is what JSON consumers can index. */
 static JsonArray *
 marks_array (const DnNode *node)
@@ -87,11 +101,13 @@ marks_array (const DnNode *node)
   if (n == 0 || text == NULL)
     return NULL;
   JsonArray *arr = json_array_new ();
+  gsize cur_byte = 0;
+  gint64 cur_char = 0;
   for (guint i = 0; i < n; i++) {
     const DnSpan *s = dn_node_get_span (node, i);
     JsonObject *m = json_object_new ();
-    json_object_set_int_member (m, "start", g_utf8_pointer_to_offset (text, text + s->start));
-    json_object_set_int_member (m, "end", g_utf8_pointer_to_offset (text, text + s->end));
+    json_object_set_int_member (m, "start", char_offset (text, &cur_byte, &cur_char, s->start));
+    json_object_set_int_member (m, "end", char_offset (text, &cur_byte, &cur_char, s->end));
     JsonArray *kinds = json_array_new ();
     for (guint b = 0; b < G_N_ELEMENTS (mark_names); b++)
       if (s->marks & (1u << b))

@@ -31,9 +31,13 @@ char *dn_text_strip_residue (const char *s, guint *n_markup, guint *n_bookmarks)
  * characters; runs of two or more spaces are kept (they separate columns of
  * flattened tables). @n_removed (may be NULL) receives the count. */
 char *dn_text_remove_cjk_spaces (const char *s, guint *n_removed);
-/* Joins two pieces of running text: no space between CJK characters, one
- * space between Latin words, a hyphen at the end of @a followed by a
- * lower-case letter dropped (hyphen repair). */
+/* The same, also returning in *@map_out (g_free) the new byte offset of
+ * every old byte offset 0..strlen(@s), for moving inline spans. */
+char *dn_text_remove_cjk_spaces_map (const char *s, guint *n_removed, gint32 **map_out);
+/* Joins two pieces of running text: no space next to a CJK character, one
+ * space between Latin words; a line-end hyphen before a lower-case letter
+ * is dropped (inter-/national), before a capital or digit kept without a
+ * space (APEC-/TEL). */
 char *dn_text_join (const char *a, const char *b);
 /* Reflows '\n'-separated layout lines into one line with dn_text_join(). */
 char *dn_text_reflow (const char *s);
@@ -52,6 +56,18 @@ gboolean dn_text_is_terminated (const char *s);
 double dn_text_latin_ratio (const char *s);
 /* Number of Han characters. */
 guint dn_text_count_han (const char *s);
+
+/* ---- node text (dn-reflow.c) ---- */
+
+/* Replaces @node's text, moving its inline spans through @map (new byte
+ * offset of each old one, strlen(old)+1 entries); spans that vanish are
+ * dropped. */
+void dn_analysis_set_text_mapped (DnNode *node, const char *text, const gint32 *map);
+/* The node's text as printed: a reader's numbering label (DOCX numbering)
+ * put in front of the text, unless the label is a bullet or the text
+ * already starts with a marker. Tables give one line per row, cells
+ * joined by tabs. Newly allocated; "" when the node has no text. */
+char *dn_analysis_printed_text (DnNode *node);
 
 /* ---- numbering (dn-numbering.c) ---- */
 
@@ -83,6 +99,10 @@ gboolean dn_marker_parse (const char *text, DnMarker *m);
 /* Parses a label given separately (DOCX numbering), e.g. "一、" or "1." */
 gboolean dn_marker_parse_label (const char *label, DnMarker *m);
 void dn_marker_clear (DnMarker *m);
+/* A label and its text in one canonical printed form: no space after 、
+ * or a circled number ("一、text", "①text"), one space after the others
+ * ("(一) text", "1. text", "(1) text", "A. text"). Newly allocated. */
+char *dn_marker_join (const char *label, const char *rest);
 /* Stable name: "zh_formal", "zh_num", "paren_zh", "arabic_dot",
  * "paren_arabic", "latin_upper", "circled", "bullet"; NULL for NONE. */
 const char *dn_marker_type_name (DnMarkerType type);
@@ -101,8 +121,9 @@ JsonObject *dn_date_parse_range (const char *text, int default_year);
 
 /* ---- passes ---- */
 
-/* dn-reflow.c: cleans residue, splits text-reader blocks into lines and
- * tables, reflows wrapped lines. */
+/* dn-reflow.c: joins tables continued on the next page, removes markup
+ * residue, detects hard-wrapped text, splits text-reader blocks into lines,
+ * reflows layout-wrapped lines (splitting before a numbering marker). */
 void dn_reflow_prepare (DnDocument *doc);
 /* Removes stray spaces between CJK characters in @node's subtree (not in
  * text marked lang "en"); returns how many. */
@@ -114,8 +135,9 @@ void dn_reflow_join_continuations (DnDocument *doc, DnNode *first);
 
 /* dn-report-profile.c: recognises the front matter (cover, summary
  * sheet, abstract, TOC, figure list), wraps it in sections and returns
- * the report object being built; *body_start receives the first body
- * node (borrowed, may be NULL). */
+ * the report object being built (new reference); *body_start receives the
+ * first body node (borrowed, may be NULL). The TOC's title keys are
+ * appended to @toc_keys (an array freeing with g_free). */
 JsonObject *dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_keys);
 /* After the section tree is built: figures, tables, appendices, TOC
  * cross-check; fills @report. */

@@ -325,10 +325,15 @@ dn_marker_parse (const char *text, DnMarker *m)
   memset (m, 0, sizeof *m);
   const char *p = skip_spaces (text);
   const char *prefix_start = p;
-  /* Markdown list prefixes a converter left: "- " or "* " before a marker;
-   * alone they are a bullet. */
-  if ((p[0] == '-' || p[0] == '*' || p[0] == '+') && (p[1] == ' ' || p[1] == '\t')) {
-    const char *after = skip_spaces (p + 1);
+  /* Markdown list prefixes a converter left ("- " or "* ") or a rendered
+   * list bullet ("• ") before a marker; alone they are a bullet. */
+  gsize plen = 0;
+  if ((p[0] == '-' || p[0] == '*' || p[0] == '+') && (p[1] == ' ' || p[1] == '\t'))
+    plen = 1;
+  else if (g_str_has_prefix (p, "\xE2\x80\xA2") && (p[3] == ' ' || p[3] == '\t')) /* U+2022 */
+    plen = 3;
+  if (plen > 0) {
+    const char *after = skip_spaces (p + plen);
     DnMarker inner;
     memset (&inner, 0, sizeof inner);
     if (parse_at (after, &inner) && inner.type != DN_MARKER_BULLET) {
@@ -339,7 +344,7 @@ dn_marker_parse (const char *text, DnMarker *m)
       dn_marker_clear (&inner);
       m->type = DN_MARKER_BULLET;
       m->label = g_strdup ("•");
-      m->raw_prefix = g_strndup (p, 1);
+      m->raw_prefix = g_strndup (p, plen);
       m->rest_offset = (gsize) (after - text);
     }
   } else if (!parse_at (p, m)) {
@@ -378,4 +383,13 @@ dn_marker_parse_label (const char *label, DnMarker *m)
     memset (m, 0, sizeof *m);
   }
   return ok;
+}
+
+char *
+dn_marker_join (const char *label, const char *rest)
+{
+  gunichar last = dn_text_last_char (label);
+  /* 、 and full-width brackets carry their own spacing. */
+  gboolean wide = last == 0x3001 || last == 0xFF09 || (last >= 0x2460 && last <= 0x2473);
+  return g_strconcat (label, wide ? "" : " ", rest, NULL);
 }

@@ -99,9 +99,39 @@ split_or_reflow (DnDocument *doc)
     if ((t == DN_NODE_PARAGRAPH || t == DN_NODE_HEADING) && text != NULL && strchr (text, '\n') != NULL &&
         dn_node_get_n_spans (n) == 0) {
       if (dn_node_get_hints (n)->flags & DN_HINT_WRAPPED_LINES) {
-        char *flow = dn_text_reflow (text);
-        dn_node_set_text (n, flow);
-        g_free (flow);
+        /* Layout lines are reflowed, but a line that opens with a
+         * numbering marker starts a new block (a PDF reader may keep a
+         * heading and the next numbered line in one block). */
+        char **lines = g_strsplit (text, "\n", -1);
+        GPtrArray *blocks = g_ptr_array_new_with_free_func (g_free);
+        GString *cur = g_string_new (NULL);
+        for (guint i = 0; lines[i] != NULL; i++) {
+          DnMarker m;
+          gboolean marked = i > 0 && dn_marker_parse (lines[i], &m);
+          if (marked)
+            dn_marker_clear (&m);
+          if (marked && cur->len > 0) {
+            g_ptr_array_add (blocks, g_string_free (cur, FALSE));
+            cur = g_string_new (NULL);
+          }
+          char *j = dn_text_join (cur->str, lines[i]);
+          g_string_assign (cur, j);
+          g_free (j);
+        }
+        g_ptr_array_add (blocks, g_string_free (cur, FALSE));
+        g_strfreev (lines);
+        dn_node_set_text (n, blocks->pdata[0]);
+        DnNode *after = n;
+        DnHints hints = *dn_node_get_hints (n);
+        for (guint i = 1; i < blocks->len; i++) {
+          DnNode *b = dn_node_new (DN_NODE_PARAGRAPH);
+          dn_node_set_text (b, blocks->pdata[i]);
+          *dn_node_hints (b) = hints;
+          dn_node_hints (b)->outline_level = 0;
+          dn_node_insert_after (after, b);
+          after = b;
+        }
+        g_ptr_array_free (blocks, TRUE);
       } else {
         char **lines = g_strsplit (text, "\n", -1);
         DnNode *after = n;
@@ -127,12 +157,154 @@ split_or_reflow (DnDocument *doc)
   }
 }
 
+/* A table that runs on to the next page: two tables with the same number
+ * of columns separated only by page furniture become one. */
+static void
+merge_continued_tables (DnDocument *doc)
+{
+  guint merged = 0;
+  DnNode *root = dn_document_get_root (doc);
+  for (DnNode *t = dn_node_first_child (root); t != NULL; t = dn_node_next (t)) {
+    if (dn_node_get_node_type (t) != DN_NODE_TABLE || dn_node_first_child (t) == NULL)
+      continue;
+    for (;;) {
+      DnNode *n = dn_node_next (t);
+      while (n != NULL && dn_node_get_node_type (n) == DN_NODE_FURNITURE)
+        n = dn_node_next (n);
+      if (n == NULL || dn_node_get_node_type (n) != DN_NODE_TABLE || dn_node_first_child (n) == NULL ||
+          dn_node_count_children (dn_node_first_child (n)) != dn_node_count_children (dn_node_last_child (t)))
+        break;
+      int pt = dn_node_get_hints (t)->page, pn = dn_node_get_hints (n)->page;
+      if (pt == 0 || pn != pt + 1)
+        break;
+      while (dn_node_first_child (n) != NULL)
+        dn_node_append_child (t, dn_node_first_child (n));
+      /* Furniture between the halves moves after the table. */
+      DnNode *f = dn_node_next (t);
+      DnNode *keep = n;
+      while (f != n) {
+        DnNode *fn = dn_node_next (f);
+        dn_node_insert_after (keep, f);
+        keep = f;
+        f = fn;
+      }
+      dn_node_free (n);
+      merged++;
+    }
+  }
+  if (merged > 0)
+    dn_document_add_warning (doc, "TABLE_CONTINUED", 0, "%u table(s) continued on the next page were joined", merged);
+}
+
+/* Wrapped lines inside table cells, captions and list items (anything but
+ * the top-level blocks split_or_reflow() handles) are reflowed in place. */
+static void
+reflow_nested (DnDocument *doc)
+{
+  DnNode *root = dn_document_get_root (doc);
+  DnIter it;
+  dn_iter_init (&it, root);
+  DnEventType ev;
+  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
+    DnNode *n = it.current;
+    if (ev != DN_EVENT_ENTER || dn_node_parent (n) == root || dn_node_parent (n) == NULL ||
+        !(dn_node_get_hints (n)->flags & DN_HINT_WRAPPED_LINES) || dn_node_get_n_spans (n) > 0)
+      continue;
+    const char *t = dn_node_get_text (n);
+    if (t == NULL || strchr (t, '\n') == NULL)
+      continue;
+    char *flow = dn_text_reflow (t);
+    dn_node_set_text (n, flow);
+    g_free (flow);
+  }
+}
+
+/* A block that is only a page number ("59", "- 3 -", "第 3 頁") is page
+ * furniture a text extraction left in the flow. */
+static void
+mark_page_numbers (DnDocument *doc)
+{
+  static GRegex *re = NULL;
+  if (g_once_init_enter (&re)) {
+    GRegex *r = g_regex_new ("^\\s*(?:[-–—]\\s*)?(?:第\\s*)?\\d{1,4}(?:\\s*頁)?(?:\\s*[-–—])?\\s*$",
+                             G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave (&re, r);
+  }
+  for (DnNode *n = dn_node_first_child (dn_document_get_root (doc)); n != NULL; n = dn_node_next (n)) {
+    const char *t = dn_node_get_text (n);
+    if (dn_node_get_node_type (n) == DN_NODE_PARAGRAPH && t != NULL && g_regex_match (re, t, 0, NULL)) {
+      dn_node_set_node_type (n, DN_NODE_FURNITURE);
+      dn_node_set_attr (n, DN_ATTR_ROLE, "page_number");
+    }
+  }
+}
+
 void
 dn_reflow_prepare (DnDocument *doc)
 {
+  merge_continued_tables (doc);
   strip_residue_all (doc);
+  reflow_nested (doc);
   detect_hard_wrap (doc);
   split_or_reflow (doc);
+  mark_page_numbers (doc);
+}
+
+void
+dn_analysis_set_text_mapped (DnNode *node, const char *text, const gint32 *map)
+{
+  guint n = dn_node_get_n_spans (node);
+  DnSpan *spans = g_new (DnSpan, n + 1);
+  for (guint i = 0; i < n; i++) {
+    spans[i] = *dn_node_get_span (node, i);
+    spans[i].href = g_strdup (spans[i].href);
+  }
+  dn_node_set_text (node, text);
+  for (guint i = 0; i < n; i++) {
+    guint32 s = (guint32) map[spans[i].start], e = (guint32) map[spans[i].end];
+    if (e > s)
+      dn_node_add_span (node, s, e, spans[i].marks, spans[i].href);
+    g_free (spans[i].href);
+  }
+  g_free (spans);
+}
+
+char *
+dn_analysis_printed_text (DnNode *node)
+{
+  if (dn_node_get_node_type (node) == DN_NODE_TABLE) {
+    GString *out = g_string_new (NULL);
+    for (DnNode *r = dn_node_first_child (node); r != NULL; r = dn_node_next (r)) {
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      for (DnNode *c = dn_node_first_child (r); c != NULL; c = dn_node_next (c)) {
+        char *t = dn_node_collect_text (c);
+        for (char *q = t; *q != '\0'; q++)
+          if (*q == '\n' || *q == '\t')
+            *q = ' ';
+        if (c != dn_node_first_child (r))
+          g_string_append_c (out, '\t');
+        g_string_append (out, t);
+        g_free (t);
+      }
+    }
+    return g_string_free (out, FALSE);
+  }
+  const char *text = dn_node_get_text (node);
+  if (text == NULL)
+    text = "";
+  const char *label = dn_node_get_attr (node, DN_ATTR_LABEL);
+  if (label != NULL && *label != '\0' && dn_node_get_node_type (node) != DN_NODE_TOC_ENTRY) {
+    DnMarker lm, tm;
+    gboolean lok = dn_marker_parse_label (label, &lm);
+    gboolean tok = dn_marker_parse (text, &tm);
+    gboolean use = lok && lm.type != DN_MARKER_BULLET && !tok;
+    dn_marker_clear (&lm);
+    dn_marker_clear (&tm);
+    if (use)
+      return g_strconcat (label, text, NULL);
+  }
+  return g_strdup (text);
 }
 
 guint
@@ -143,17 +315,19 @@ dn_reflow_clean_spaces (DnNode *node)
   dn_iter_init (&it, node);
   DnEventType ev;
   while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
-    if (ev != DN_EVENT_ENTER || !node_has_text (it.current) || dn_node_get_n_spans (it.current) > 0)
+    if (ev != DN_EVENT_ENTER || !node_has_text (it.current))
       continue;
     const char *lang = dn_node_get_attr (it.current, DN_ATTR_LANG);
     if (lang != NULL && strcmp (lang, "en") == 0)
       continue;
     guint n = 0;
-    char *clean = dn_text_remove_cjk_spaces (dn_node_get_text (it.current), &n);
+    gint32 *map = NULL;
+    char *clean = dn_text_remove_cjk_spaces_map (dn_node_get_text (it.current), &n, &map);
     if (n > 0) {
-      dn_node_set_text (it.current, clean);
+      dn_analysis_set_text_mapped (it.current, clean, map);
       total += n;
     }
+    g_free (map);
     g_free (clean);
   }
   return total;
@@ -234,11 +408,14 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
       first_page = pa;
     dn_node_set_text (a, j);
     g_free (j);
-    /* Furniture between the halves moves after the joined paragraph. */
+    /* Furniture between the halves moves after the joined paragraph, in
+     * its order. */
     DnNode *f = dn_node_next (a);
+    DnNode *keep = b;
     while (f != b) {
       DnNode *fn = dn_node_next (f);
-      dn_node_insert_after (b, f);
+      dn_node_insert_after (keep, f);
+      keep = f;
       f = fn;
     }
     dn_node_free (b);

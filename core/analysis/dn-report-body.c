@@ -224,6 +224,41 @@ figures (DnDocument *doc, JsonObject *report)
   json_object_set_array_member (report, "figures", list);
 }
 
+/* Opening minus closing parentheses in @s. */
+static int
+paren_balance (const char *s)
+{
+  int b = 0;
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    b += (c == '(' || c == 0xFF08) - (c == ')' || c == 0xFF09);
+  }
+  return b;
+}
+
+/* A cell whose text opens a parenthesis the cell below closes was one
+ * merged cell flattened into two rows (001's itinerary). The rows are kept
+ * as they are; the reviewer is told. */
+static void
+check_split_cells (DnDocument *doc, DnNode *table)
+{
+  for (DnNode *r = dn_node_first_child (table); r != NULL && dn_node_next (r) != NULL; r = dn_node_next (r)) {
+    DnNode *below = dn_node_first_child (dn_node_next (r));
+    for (DnNode *c = dn_node_first_child (r); c != NULL && below != NULL; c = dn_node_next (c), below = dn_node_next (below)) {
+      char *a = dn_node_collect_text (c), *b = dn_node_collect_text (below);
+      gboolean split = paren_balance (a) > 0 && paren_balance (b) < 0;
+      if (split)
+        dn_document_add_warning (doc, "TABLE_MERGED_CELLS", dn_node_get_hints (table)->page,
+                                 "table cell '%s' continues in the row below ('%s'): a merged cell was split into rows",
+                                 a, b);
+      g_free (a);
+      g_free (b);
+      if (split)
+        return;
+    }
+  }
+}
+
 static void
 tables (DnDocument *doc, JsonObject *report)
 {
@@ -245,6 +280,7 @@ tables (DnDocument *doc, JsonObject *report)
       rows++;
       cols = MAX (cols, dn_node_count_children (r));
     }
+    check_split_cells (doc, t);
     char *caption = NULL;
     int number = 0;
     DnNode *cands[2] = { dn_node_previous (t), dn_node_next (t) };

@@ -16,15 +16,23 @@ node_trimmed (DnNode *n)
   return dn_text_trim (t != NULL ? t : "");
 }
 
+static char *
+printed_trimmed (DnNode *n)
+{
+  char *p = dn_analysis_printed_text (n);
+  char *t = dn_text_trim (p);
+  g_free (p);
+  return t;
+}
+
 static gboolean
 key_is (DnNode *n, const char *const *labels)
 {
   if (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH && dn_node_get_node_type (n) != DN_NODE_HEADING)
     return FALSE;
-  const char *t = dn_node_get_text (n);
-  if (t == NULL)
-    return FALSE;
+  char *t = dn_analysis_printed_text (n);
   char *k = dn_text_title_key (t);
+  g_free (t);
   gboolean yes = FALSE;
   for (guint i = 0; labels[i] != NULL && !yes; i++)
     yes = strcmp (k, labels[i]) == 0;
@@ -40,8 +48,18 @@ static const char *const table_list_labels[] = { "表目錄", "表次", "表目�
 /* A TOC line: ends with a printed page number after a tab, a dot leader or
  * spaces. Returns the page, or -1. @title_end receives where the title
  * part ends (before leaders). */
+static int toc_line_page_full (const char *t, gsize *title_end, gboolean lenient);
+
 static int
 toc_line_page (const char *t, gsize *title_end)
+{
+  return toc_line_page_full (t, title_end, FALSE);
+}
+
+/* @lenient: inside a TOC a space before the page number is leader enough
+ * (PDF text has no tabs). */
+static int
+toc_line_page_full (const char *t, gsize *title_end, gboolean lenient)
 {
   gsize n = strlen (t);
   while (n > 0 && (t[n - 1] == ' ' || t[n - 1] == '\t'))
@@ -54,7 +72,7 @@ toc_line_page (const char *t, gsize *title_end)
   gsize e = d;
   gboolean leader = FALSE;
   while (e > 0 && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '.')) {
-    leader |= t[e - 1] == '\t' || t[e - 1] == '.';
+    leader |= t[e - 1] == '\t' || t[e - 1] == '.' || lenient;
     e--;
   }
   /* "…" leaders */
@@ -73,17 +91,19 @@ toc_line_page (const char *t, gsize *title_end)
 static gboolean
 is_level1_heading (DnNode *n)
 {
-  const char *t = dn_node_get_text (n);
-  if (t == NULL)
+  DnNodeType type = dn_node_get_node_type (n);
+  if (type != DN_NODE_PARAGRAPH && type != DN_NODE_HEADING)
     return FALSE;
+  char *t = dn_analysis_printed_text (n);
   gsize te;
-  if (toc_line_page (t, &te) >= 0)
-    return FALSE;
   DnMarker m;
   gboolean yes = FALSE;
-  if (dn_marker_parse (t, &m) && m.type == DN_MARKER_ZH_FORMAL && !m.ocr_suspect)
-    yes = g_utf8_strlen (t + m.rest_offset, -1) <= 30 && strstr (t, "。") == NULL;
-  dn_marker_clear (&m);
+  if (toc_line_page (t, &te) < 0 && dn_marker_parse (t, &m)) {
+    if (m.type == DN_MARKER_ZH_FORMAL && !m.ocr_suspect)
+      yes = g_utf8_strlen (t + m.rest_offset, -1) <= 30 && strstr (t, "。") == NULL;
+    dn_marker_clear (&m);
+  }
+  g_free (t);
   return yes;
 }
 
@@ -91,7 +111,7 @@ static gboolean
 is_sheet_title (DnNode *n)
 {
   const char *t = dn_node_get_text (n);
-  if (t == NULL || g_utf8_strlen (t, -1) > 60)
+  if (t == NULL || g_utf8_strlen (t, -1) > 60 || dn_node_get_node_type (n) == DN_NODE_TABLE)
     return FALSE;
   return strstr (t, "摘要表") != NULL || strstr (t, "簡要報告") != NULL;
 }
@@ -106,10 +126,16 @@ static const char *const narrative_labels[][2] = {
 static const char *
 narrative_key (DnNode *n)
 {
-  const char *t = dn_node_get_text (n);
-  if (t == NULL)
+  DnNodeType type = dn_node_get_node_type (n);
+  if (type != DN_NODE_PARAGRAPH && type != DN_NODE_HEADING && type != DN_NODE_TABLE)
     return NULL;
+  char *t = dn_analysis_printed_text (n);
+  /* A grid row may hold the value on the next line of the same cell. */
+  char *nl = strchr (t, '\n');
+  if (nl != NULL)
+    *nl = '\0';
   char *k = dn_text_title_key (t);
+  g_free (t);
   const char *found = NULL;
   for (guint i = 0; i < G_N_ELEMENTS (narrative_labels) && found == NULL; i++)
     if (strcmp (k, narrative_labels[i][0]) == 0)
@@ -237,13 +263,11 @@ table_traveller (const char *line, char **org_carry, JsonArray *travellers, Json
   guint n = g_strv_length (cells);
   gboolean ok = TRUE;
   if (n >= 3) {
-    /* The organisation may itself contain spaces: the last two cells are
-     * name and title. */
-    GString *o = g_string_new (cells[0]);
-    for (guint i = 1; i + 2 < n; i++)
-      g_string_append (o, cells[i]);
+    /* The last two cells are name and title, the one before them the
+     * organisation; anything further left is a wrapped row label of the
+     * grid (姓名、職銜). */
     g_free (*org_carry);
-    *org_carry = g_string_free (o, FALSE);
+    *org_carry = g_strdup (cells[n - 3]);
     add_org (orgs, *org_carry);
     json_array_add_object_element (travellers, traveller (cells[n - 2], cells[n - 1], *org_carry));
   } else if (n == 2 && *org_carry != NULL) {
@@ -384,6 +408,20 @@ typedef struct {
   JsonObject *report_date;
 } Cover;
 
+static const char *const cover_keys[] = {
+  "服務機關", "姓名職稱", "職稱姓名", "出國人員", "姓名", "職稱", "單位", "服務單位", "派赴國家/地區", "派赴國家",
+  "派赴地區", "前往地區", "出國地點", "出國期間", "報告日期", NULL,
+};
+
+static gboolean
+is_cover_key (const char *key)
+{
+  for (guint i = 0; cover_keys[i] != NULL; i++)
+    if (strcmp (key, cover_keys[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 split_key_value (const char *t, char **key, char **value)
 {
@@ -409,12 +447,25 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
 {
   char *org_carry = NULL;
   gboolean table_mode = FALSE, seen_key = FALSE;
+  /* Reported only when the block turns out to be a cover. */
+  GPtrArray *unparsed = g_ptr_array_new_with_free_func (g_free);
   char *names = NULL, *titles = NULL;
   for (DnNode *n = first; n != NULL; n = dn_node_next (n)) {
-    const char *text = dn_node_get_text (n);
-    if (text != NULL && *text != '\0') {
-      char *t = dn_text_trim (text);
+    char *printed = dn_analysis_printed_text (n);
+    char **lines = g_strsplit (printed, "\n", -1);
+    g_free (printed);
+    for (guint li = 0; lines[li] != NULL; li++) {
+      if (*lines[li] == '\0')
+        continue;
+      char *t = dn_text_trim (lines[li]);
       char *key = NULL, *value = NULL;
+      gboolean kv = split_key_value (t, &key, &value);
+      if (kv && !is_cover_key (key)) {
+        /* "(一)…：…" in running text is not a cover field. */
+        g_clear_pointer (&key, g_free);
+        g_clear_pointer (&value, g_free);
+        kv = FALSE;
+      }
       const char *cat = strstr (t, "出國類別");
       if (cat != NULL) {
         const char *v = cat + strlen ("出國類別");
@@ -442,7 +493,7 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
                  (strstr (t, "出國報告") != NULL || strstr (t, "報告書") != NULL) && !seen_key) {
         c->header_raw = g_strdup (t);
         c->found = TRUE;
-      } else if (split_key_value (t, &key, &value)) {
+      } else if (kv) {
         seen_key = TRUE;
         table_mode = FALSE;
         c->found = TRUE;
@@ -480,26 +531,24 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
           c->report_date = dn_date_parse_range (value, 0);
           if (c->report_date == NULL)
             dn_document_add_warning (doc, "DATE_UNPARSED", 0, "報告日期 '%s' is not a date", value);
-        } else if (!seen_key && c->header_raw != NULL) {
-          /* A colon inside the title. */
-          g_ptr_array_add (c->title_lines, g_strdup (t));
         }
-        g_free (key);
-        g_free (value);
       } else if (strstr (t, "服務機關") != NULL && strstr (t, "姓名") != NULL) {
         table_mode = TRUE;
         seen_key = TRUE;
         c->found = TRUE;
       } else if (table_mode) {
         if (!table_traveller (t, &org_carry, c->travellers, c->organizations))
-          dn_document_add_warning (doc, "COVER_LINE_UNPARSED", 0, "cover line '%s' not understood", t);
+          g_ptr_array_add (unparsed, g_strdup (t));
       } else if (!seen_key && (c->header_raw != NULL || c->category_raw != NULL)) {
         g_ptr_array_add (c->title_lines, g_strdup (t));
       } else {
-        dn_document_add_warning (doc, "COVER_LINE_UNPARSED", 0, "cover line '%s' not understood", t);
+        g_ptr_array_add (unparsed, g_strdup (t));
       }
+      g_free (key);
+      g_free (value);
       g_free (t);
     }
+    g_strfreev (lines);
     if (n == last)
       break;
   }
@@ -521,6 +570,11 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
   g_free (names);
   g_free (titles);
   g_free (org_carry);
+  if (c->found)
+    for (guint i = 0; i < unparsed->len; i++)
+      dn_document_add_warning (doc, "COVER_LINE_UNPARSED", 0, "cover line '%s' not understood",
+                               (const char *) unparsed->pdata[i]);
+  g_ptr_array_free (unparsed, TRUE);
 }
 
 /* ------------------------------------------------------------ summary sheet */
@@ -574,6 +628,29 @@ match_sheet_label (const char *raw, const char **value_at, gboolean *prefix_only
     if (*p == '\0' && l != sheet_labels[i][0])
       *prefix_only = TRUE;
   }
+  /* A grid cell that wraps the label (出席經濟體及 | 重要單位 on the next
+   * visual row): at least three label characters, then the cell ends. */
+  for (guint i = 0; i < G_N_ELEMENTS (sheet_labels); i++) {
+    const char *l = sheet_labels[i][0];
+    const char *p = raw;
+    guint matched = 0;
+    while (*l != '\0' && *p != '\0' && *p != '\t' && *p != '\n') {
+      gunichar pc = g_utf8_get_char (p);
+      if (pc == ' ' || pc == 0x3000) {
+        p = g_utf8_next_char (p);
+        continue;
+      }
+      if (pc != g_utf8_get_char (l))
+        break;
+      p = g_utf8_next_char (p);
+      l = g_utf8_next_char (l);
+      matched++;
+    }
+    if (matched >= 3 && (*p == '\t' || *p == '\n')) {
+      *value_at = p;
+      return (int) i;
+    }
+  }
   return -1;
 }
 
@@ -585,6 +662,15 @@ lines_array (const char *value)
   for (guint i = 0; lines[i] != NULL; i++) {
     char *t = dn_text_trim (lines[i]);
     char *c = dn_text_remove_cjk_spaces (t, NULL);
+    /* Items in one canonical form (dn_marker_join()): a typed "1.text" and
+     * a Word label "1." before "text" read the same. */
+    DnMarker m;
+    if (dn_marker_parse (c, &m) && m.type != DN_MARKER_BULLET) {
+      char *canon = dn_marker_join (m.label, c + m.rest_offset);
+      g_free (c);
+      c = canon;
+    }
+    dn_marker_clear (&m);
     if (*c != '\0')
       json_array_add_string_element (arr, c);
     g_free (t);
@@ -592,6 +678,35 @@ lines_array (const char *value)
   }
   g_strfreev (lines);
   return arr;
+}
+
+/* The row text, one trimmed line per source line, numbering markers in
+ * their canonical form ("1. x" and a Word label "1." before "x" both
+ * "1.x"), so typed and Word-numbered sheets read the same. */
+static char *
+canonical_lines (const char *value)
+{
+  GString *out = g_string_new (NULL);
+  char **lines = g_strsplit (value, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++) {
+    char *t = dn_text_trim (lines[i]);
+    if (*t != '\0') {
+      if (out->len > 0)
+        g_string_append_c (out, '\n');
+      DnMarker m;
+      if (dn_marker_parse (t, &m) && m.type != DN_MARKER_BULLET) {
+        char *canon = dn_marker_join (m.label, t + m.rest_offset);
+        g_string_append (out, canon);
+        g_free (canon);
+      } else {
+        g_string_append (out, t);
+      }
+      dn_marker_clear (&m);
+    }
+    g_free (t);
+  }
+  g_strfreev (lines);
+  return g_string_free (out, FALSE);
 }
 
 static JsonObject *
@@ -608,8 +723,14 @@ parse_sheet (DnDocument *doc, DnNode *title, DnNode *last)
   int expect = 1;
   GPtrArray *row_texts = g_ptr_array_new_with_free_func (g_free);
   for (DnNode *n = dn_node_next (title); n != NULL; n = dn_node_next (n)) {
-    const char *t = dn_node_get_text (n);
-    if (t != NULL) {
+    /* A grid (DOCX table) gives one line per row. */
+    char *printed = dn_analysis_printed_text (n);
+    char **lines = g_strsplit (printed, "\n", -1);
+    g_free (printed);
+    for (guint li = 0; lines[li] != NULL; li++) {
+      const char *t = lines[li];
+      if (*t == '\0')
+        continue;
       DnMarker m;
       gboolean starts = FALSE;
       if (dn_marker_parse (t, &m) && m.type == DN_MARKER_ZH_NUM && m.value == expect) {
@@ -628,6 +749,7 @@ parse_sheet (DnDocument *doc, DnNode *title, DnNode *last)
         g_string_append (cur, t);
       }
     }
+    g_strfreev (lines);
     if (n == last)
       break;
   }
@@ -643,9 +765,7 @@ parse_sheet (DnDocument *doc, DnNode *title, DnNode *last)
     int li = match_sheet_label (raw + m.rest_offset, &value_at, &prefix);
     JsonObject *row = json_object_new ();
     json_object_set_string_member (row, "label", m.label);
-    char *value = dn_text_trim (value_at);
-    while (value[0] == '\n' || value[0] == '\t') /* after the label cell */
-      memmove (value, value + 1, strlen (value));
+    char *value = canonical_lines (value_at);
     char *label_raw = g_strndup (raw + m.rest_offset, (gsize) (value_at - raw - (gssize) m.rest_offset));
     char *label_clean = clean_value (label_raw);
     json_object_set_string_member (row, "name", label_clean);
@@ -700,7 +820,7 @@ static JsonObject *
 toc_entry (DnDocument *doc, const char *raw, gboolean figure)
 {
   gsize title_end = 0;
-  int page = toc_line_page (raw, &title_end);
+  int page = toc_line_page_full (raw, &title_end, TRUE);
   if (page < 0)
     return NULL;
   char *head = g_strndup (raw, title_end);
@@ -750,6 +870,7 @@ toc_entry (DnDocument *doc, const char *raw, gboolean figure)
   char *r = dn_text_trim (raw);
   json_object_set_string_member (e, "raw", r);
   g_free (r);
+  g_free (head);
   (void) doc;
   return e;
 }
@@ -819,10 +940,17 @@ toc_node (DnNode *label, DnNode *first_entry, DnNode *last, JsonArray *entries, 
   dn_node_insert_before (label, toc);
   guint i = 0;
   DnNode *n = first_entry;
+  DnNode *keep_after = toc;
   while (n != NULL) {
     DnNode *next = dn_node_next (n);
     gboolean end = n == last;
-    dn_node_free (n);
+    if (dn_node_get_node_type (n) == DN_NODE_FURNITURE) {
+      /* Page furniture between TOC pages stays, after the TOC. */
+      dn_node_insert_after (keep_after, n);
+      keep_after = n;
+    } else {
+      dn_node_free (n);
+    }
     if (end)
       break;
     n = next;
@@ -848,18 +976,61 @@ toc_node (DnNode *label, DnNode *first_entry, DnNode *last, JsonArray *entries, 
 }
 
 /* Reads entries after @label; returns the last entry node (or NULL). */
+/* A reader's TOC (a DOCX TOC field): entries with printed pages. */
+static void
+read_reader_toc (DnDocument *doc, DnNode *toc, JsonArray *entries, gboolean figure)
+{
+  for (DnNode *c = dn_node_first_child (toc); c != NULL; c = dn_node_next (c)) {
+    gint64 page = dn_node_get_attr_int (c, DN_ATTR_PRINTED_PAGE, -1);
+    char *t = dn_analysis_printed_text (c);
+    char *raw = page >= 0 ? g_strdup_printf ("%s\t%" G_GINT64_FORMAT, t, page) : g_strdup (t);
+    JsonObject *e = toc_entry (doc, raw, figure);
+    if (e != NULL)
+      json_array_add_object_element (entries, e);
+    g_free (raw);
+    g_free (t);
+  }
+}
+
 static DnNode *
 read_toc (DnDocument *doc, DnNode *label, JsonArray *entries, gboolean figure)
 {
   DnNode *last = NULL;
   for (DnNode *n = dn_node_next (label); n != NULL; n = dn_node_next (n)) {
-    const char *t = dn_node_get_text (n);
-    if (t == NULL || dn_node_get_node_type (n) != DN_NODE_PARAGRAPH)
+    if (dn_node_get_node_type (n) == DN_NODE_TOC) {
+      read_reader_toc (doc, n, entries, figure);
+      last = n;
       break;
-    JsonObject *e = toc_entry (doc, t, figure);
-    if (e == NULL)
+    }
+    DnNodeType type = dn_node_get_node_type (n);
+    if (type == DN_NODE_FURNITURE)
+      continue; /* a page footer between two TOC pages */
+    if ((type != DN_NODE_PARAGRAPH && type != DN_NODE_HEADING && type != DN_NODE_TABLE) ||
+        (type != DN_NODE_TABLE && dn_node_get_text (n) == NULL))
       break;
-    json_array_add_object_element (entries, e);
+    /* A PDF reader may see part of the TOC as a grid: one entry per row. */
+    char *t = dn_analysis_printed_text (n);
+    char **lines = g_strsplit (t, "\n", -1);
+    g_free (t);
+    gboolean all = lines[0] != NULL;
+    GPtrArray *got = g_ptr_array_new ();
+    for (guint i = 0; lines[i] != NULL && all; i++) {
+      JsonObject *e = toc_entry (doc, lines[i], figure);
+      if (e == NULL)
+        all = FALSE;
+      else
+        g_ptr_array_add (got, e);
+    }
+    g_strfreev (lines);
+    for (guint i = 0; i < got->len; i++) {
+      if (all)
+        json_array_add_object_element (entries, got->pdata[i]);
+      else
+        json_object_unref (got->pdata[i]);
+    }
+    g_ptr_array_free (got, TRUE);
+    if (!all)
+      break;
     last = n;
   }
   return last;
@@ -888,8 +1059,8 @@ set_or_null_object (JsonObject *o, const char *key, JsonObject *v)
 static DnNode *
 first_text (DnNode *n)
 {
-  while (n != NULL && (dn_node_get_node_type (n) == DN_NODE_FURNITURE ||
-                       (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH && dn_node_get_node_type (n) != DN_NODE_HEADING)))
+  while (n != NULL && dn_node_get_node_type (n) != DN_NODE_PARAGRAPH && dn_node_get_node_type (n) != DN_NODE_HEADING &&
+         dn_node_get_node_type (n) != DN_NODE_TABLE && dn_node_get_node_type (n) != DN_NODE_TOC)
     n = dn_node_next (n);
   return n;
 }
@@ -998,6 +1169,21 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
       DnNode *after = last != NULL ? dn_node_next (last) : dn_node_next (n);
       toc_node (n, last != NULL ? dn_node_next (n) : NULL, last, entries, FALSE);
       n = after;
+    } else if (dn_node_get_node_type (n) == DN_NODE_TOC && toc == NULL) {
+      /* A reader's TOC with no label paragraph before it. */
+      toc = json_object_new ();
+      const char *toc_title = dn_node_get_attr (n, DN_ATTR_TITLE);
+      gboolean titled = toc_title != NULL;
+      json_object_set_string_member (toc, "heading_raw", titled ? toc_title : "");
+      JsonArray *entries = json_array_new ();
+      read_reader_toc (doc, n, entries, FALSE);
+      toc_levels (doc, entries);
+      json_object_set_array_member (toc, "entries", entries);
+      DnNode *after = dn_node_next (n);
+      DnNode *t = toc_node (n, NULL, NULL, entries, FALSE);
+      if (titled)
+        dn_node_set_attr (t, DN_ATTR_TITLE, json_object_get_string_member (toc, "heading_raw"));
+      n = after;
     } else if (key_is (n, figure_list_labels) || key_is (n, table_list_labels)) {
       gboolean tables = key_is (n, table_list_labels);
       JsonArray *entries = tables ? json_array_new () : json_array_ref (figure_list);
@@ -1031,19 +1217,31 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
         rows = json_array_new ();
       }
       JsonObject *row = json_object_new ();
-      char *name = node_trimmed (m);
+      char *name = printed_trimmed (m);
+      /* In a grid the value may share the label's cell, on its next line. */
+      char *in_cell = NULL;
+      char *nl = strchr (name, '\n');
+      if (nl != NULL) {
+        *nl = '\0';
+        in_cell = canonical_lines (nl + 1);
+        char *tn = dn_text_trim (name);
+        g_free (name);
+        name = tn;
+      }
       json_object_set_null_member (row, "label");
       json_object_set_string_member (row, "name", name);
       json_object_set_string_member (row, "key", key);
       g_free (name);
-      dn_node_set_node_type (m, DN_NODE_HEADING);
+      if (dn_node_get_node_type (m) != DN_NODE_TABLE) {
+        dn_node_set_node_type (m, DN_NODE_HEADING);
+        char *t = node_trimmed (m);
+        dn_node_set_text (m, t);
+        g_free (t);
+      }
       dn_node_set_attr (m, DN_ATTR_ROLE, "summary_row");
-      char *t = node_trimmed (m);
-      dn_node_set_text (m, t);
-      g_free (t);
       DnNode *v = dn_node_next (m);
-      if (v != NULL && dn_node_get_text (v) != NULL) {
-        char *vt = node_trimmed (v);
+      if (v != NULL) {
+        char *vt = printed_trimmed (v);
         if (g_str_has_prefix (vt, "(含") || g_str_has_prefix (vt, "（含")) {
           json_object_set_string_member (row, "note", vt);
           dn_node_set_attr (m, DN_ATTR_NOTE, vt);
@@ -1055,12 +1253,13 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
       }
       /* The value: the blocks up to the next row; short values are copied
        * here, long ones (the whole meeting account) stay in the body. */
-      GString *val = g_string_new (NULL);
-      guint count = 0;
+      GString *val = g_string_new (in_cell);
+      guint count = in_cell != NULL && *in_cell != '\0';
+      g_free (in_cell);
       for (DnNode *w = v; w != NULL && narrative_key (w) == NULL; w = dn_node_next (w)) {
-        if (dn_node_get_text (w) == NULL)
+        if (dn_node_get_node_type (w) == DN_NODE_FURNITURE)
           continue;
-        char *wt = node_trimmed (w);
+        char *wt = printed_trimmed (w);
         if (*wt != '\0') {
           if (val->len > 0)
             g_string_append_c (val, '\n');

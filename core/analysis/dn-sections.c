@@ -77,15 +77,24 @@ node_marker (DnNode *n, DnMarker *m, const char **rest)
 {
   const char *text = dn_node_get_text (n);
   const char *label = dn_node_get_attr (n, DN_ATTR_LABEL);
-  if (label != NULL && dn_node_get_attr (n, DN_ATTR_MARKER_TYPE) == NULL) {
-    if (dn_marker_parse_label (label, m)) {
+  gboolean typed = dn_marker_parse (text, m);
+  if (label != NULL) {
+    DnMarker lm;
+    /* A reader bullet before a typed marker is like a markdown "- ". */
+    if (dn_marker_parse_label (label, &lm) && !(typed && lm.type == DN_MARKER_BULLET)) {
+      if (typed)
+        dn_marker_clear (m);
+      *m = lm;
+      m->rest_offset = 0;
       *rest = text;
       while (**rest == ' ' || **rest == '\t')
         (*rest)++;
+      m->rest_offset = (gsize) (*rest - text);
       return TRUE;
     }
+    dn_marker_clear (&lm);
   }
-  if (dn_marker_parse (text, m)) {
+  if (typed) {
     *rest = text + m->rest_offset;
     return TRUE;
   }
@@ -158,7 +167,9 @@ fill_entry (Entry *e, DnNode *n, GPtrArray *toc_keys)
   e->marked = node_marker (n, &e->m, &rest);
   e->rest_chars = title_units (rest);
   e->long_text = has_period (rest) || e->rest_chars > MAX_TITLE_UNITS;
-  e->reader_heading = dn_node_get_node_type (n) == DN_NODE_HEADING || dn_node_get_hints (n)->outline_level > 0;
+  /* A style or outline level is the author's word; a heading a reader
+   * guessed from a bold line (PDF) is only a candidate like any other. */
+  e->reader_heading = dn_node_get_hints (n)->outline_level > 0;
   e->toc = e->marked && toc_has (toc_keys, e->m.label, rest);
 }
 
@@ -234,6 +245,12 @@ classify (DnDocument *doc, GArray *entries, GPtrArray *toc_keys)
       if (n->marked && n->m.type == e->m.type && n->depth == e->depth)
         h = FALSE;
     }
+    /* The last of a run of consecutive items is an item too. */
+    if (h && i > 0) {
+      Entry *p = &g_array_index (entries, Entry, i - 1);
+      if (p->marked && p->m.type == e->m.type && p->depth == e->depth && !p->toc && !p->reader_heading)
+        h = FALSE;
+    }
     if (h && wrap > 0 && dn_text_display_width (text) * 100 >= (guint) wrap * 85 && !dn_text_is_terminated (text))
       h = FALSE;
     if (h && group_has_paragraph (entries, i))
@@ -261,17 +278,10 @@ dn_sections_mark_headings (DnDocument *doc, DnNode *first, GPtrArray *toc_keys)
       continue;
     gboolean dup;
     const char *text = dn_node_get_text (e->node);
-    char *joined = toc_wrapped_title (toc_keys, text + (dn_node_get_attr (e->node, DN_ATTR_LABEL) != NULL &&
-                                                               dn_node_get_attr (e->node, DN_ATTR_MARKER_TYPE) == NULL
-                                                           ? 0
-                                                           : e->m.rest_offset),
-                                      dn_node_get_text (n->node), &dup);
+    char *joined = toc_wrapped_title (toc_keys, text + e->m.rest_offset, dn_node_get_text (n->node), &dup);
     if (joined == NULL)
       continue;
-    char *full = g_strndup (text, dn_node_get_attr (e->node, DN_ATTR_LABEL) != NULL &&
-                                          dn_node_get_attr (e->node, DN_ATTR_MARKER_TYPE) == NULL
-                                      ? 0
-                                      : e->m.rest_offset);
+    char *full = g_strndup (text, e->m.rest_offset);
     char *whole = g_strconcat (full, joined, NULL);
     dn_document_add_warning (doc, dup ? "HEADING_WRAP_DUP_CHAR" : "HEADING_WRAPPED", dn_node_get_hints (e->node)->page,
                              "heading '%s' continued on the next line%s; joined as in the TOC", whole,
@@ -309,6 +319,24 @@ canonical_part (const char *title)
       strstr (title, "紀要") != NULL || strstr (title, "經過") != NULL)
     return "process";
   return "other";
+}
+
+/* Drops the typed marker in front of @rest (a pointer into the node's
+ * text), keeping inline spans in place. */
+static void
+strip_marker (DnNode *n, const char *rest)
+{
+  const char *text = dn_node_get_text (n);
+  gsize off = (gsize) (rest - text), len = strlen (text);
+  if (off == 0)
+    return;
+  gint32 *map = g_new (gint32, len + 1);
+  for (gsize i = 0; i <= len; i++)
+    map[i] = i < off ? 0 : (gint32) (i - off);
+  char *r = g_strdup (rest);
+  dn_analysis_set_text_mapped (n, r, map);
+  g_free (r);
+  g_free (map);
 }
 
 typedef struct {
@@ -361,14 +389,27 @@ dn_sections_build (DnDocument *doc, DnNode *first, GPtrArray *toc_keys)
     dn_node_set_attr (n, DN_ATTR_PRIV_HEADING, NULL);
     if (!heading) {
       if (marked) {
-        char *r = g_strdup (rest);
-        dn_node_set_text (n, r);
-        g_free (r);
+        strip_marker (n, rest);
         dn_node_set_attr (n, DN_ATTR_LABEL, m.label);
         dn_node_set_attr (n, DN_ATTR_MARKER_TYPE, dn_marker_type_name (m.type));
         dn_node_set_attr_int (n, DN_ATTR_LEVEL, depth);
         if (dn_node_get_node_type (n) == DN_NODE_HEADING)
           dn_node_set_node_type (n, DN_NODE_PARAGRAPH);
+        /* A numbered paragraph counts in its level's sequence, so a
+         * heading after it is not reported as a gap. */
+        if (m.value > 0) {
+          Open *owner = NULL;
+          for (guint k = open->len; k > 0 && owner == NULL; k--)
+            if (g_array_index (open, Open, k - 1).depth < depth)
+              owner = &g_array_index (open, Open, k - 1);
+          if (owner != NULL) {
+            owner->last_type = m.type;
+            owner->last_value = m.value;
+          } else {
+            top_last_type = m.type;
+            top_last_value = m.value;
+          }
+        }
         dn_marker_clear (&m);
       }
       DnNode *parent = open->len > 0 ? g_array_index (open, Open, open->len - 1).section : root;
@@ -416,7 +457,9 @@ dn_sections_build (DnDocument *doc, DnNode *first, GPtrArray *toc_keys)
     dn_node_append_child (parent != NULL ? parent->section : root, section);
     /* The heading node itself, its text the title, label kept apart. */
     dn_node_set_node_type (n, DN_NODE_HEADING);
-    dn_node_set_text (n, title);
+    strip_marker (n, rest);
+    if (strcmp (dn_node_get_text (n), title) != 0)
+      dn_node_set_text (n, title);
     dn_node_set_attr (n, DN_ATTR_LABEL, m.label);
     dn_node_set_attr (n, DN_ATTR_MARKER_TYPE, dn_marker_type_name (m.type));
     dn_node_set_attr_int (n, DN_ATTR_LEVEL, level);

@@ -116,30 +116,44 @@ dn_text_strip_residue (const char *s, guint *n_markup, guint *n_bookmarks)
 }
 
 char *
-dn_text_remove_cjk_spaces (const char *s, guint *n_removed)
+dn_text_remove_cjk_spaces_map (const char *s, guint *n_removed, gint32 **map_out)
 {
   guint removed = 0;
-  GString *out = g_string_sized_new (strlen (s));
+  gsize len = strlen (s);
+  gint32 *map = map_out != NULL ? g_new (gint32, len + 1) : NULL;
+  GString *out = g_string_sized_new (len);
   gunichar prev = 0;
   const char *p = s;
   while (*p != '\0') {
     gunichar c = g_utf8_get_char (p);
     const char *next = g_utf8_next_char (p);
-    if ((c == ' ' || c == 0x3000) && dn_text_is_cjk (prev) && *next != '\0') {
-      gunichar n = g_utf8_get_char (next);
-      if (dn_text_is_cjk (n)) {
-        removed++;
-        p = next;
-        continue;
-      }
+    gboolean drop = FALSE;
+    if ((c == ' ' || c == 0x3000) && dn_text_is_cjk (prev) && *next != '\0')
+      drop = dn_text_is_cjk (g_utf8_get_char (next));
+    if (map != NULL)
+      for (const char *q = p; q < next; q++)
+        map[q - s] = (gint32) out->len;
+    if (drop) {
+      removed++;
+    } else {
+      g_string_append_len (out, p, next - p);
+      prev = c;
     }
-    g_string_append_unichar (out, c);
-    prev = c;
     p = next;
+  }
+  if (map != NULL) {
+    map[len] = (gint32) out->len;
+    *map_out = map;
   }
   if (n_removed != NULL)
     *n_removed = removed;
   return g_string_free (out, FALSE);
+}
+
+char *
+dn_text_remove_cjk_spaces (const char *s, guint *n_removed)
+{
+  return dn_text_remove_cjk_spaces_map (s, n_removed, NULL);
 }
 
 static gboolean

@@ -27,7 +27,8 @@
 #define IS_W(n, name) dn_xml_is ((n), NS_W, NS_W_S, (name))
 #define IS_MC(n, name) dn_xml_is ((n), NS_MC, NULL, (name))
 #define MAX_LEVELS 9
-#define MAX_STYLE_CHAIN 32
+#define MAX_STYLE_CHAIN 64
+#define MAX_COUNTER 1000000000
 
 /* Adobe Symbol font positions 0x20–0xFF in Unicode (0 = keep as written).
  * Word stores Symbol characters as U+F020–U+F0FF; pandoc and LibreOffice map
@@ -94,12 +95,14 @@ typedef struct {
   char *text;
   gboolean is_lgl;
   int restart;        /* -1: default (restart after any higher level) */
+  char *pstyle;       /* paragraph style linked to this level */
 } NumLvl;
 
 typedef struct {
   NumLvl lvl[MAX_LEVELS];
   int counter[MAX_LEVELS];
   gboolean used[MAX_LEVELS];
+  char *num_style_link;   /* levels live in the list a numbering style names */
 } AbstractNum;
 
 typedef struct {
@@ -126,7 +129,7 @@ typedef struct {
   DnOoxmlZip *zip;
   char *main_part;
   const char *cur_part;       /* part whose relationships apply now */
-  GPtrArray *cur_rels;
+  DnOoxmlRels *cur_rels;
   GHashTable *styles;         /* id → Style* */
   RunProps defaults;
   char *default_pstyle;
@@ -138,6 +141,7 @@ typedef struct {
   GHashTable *note_numbers;   /* "fn3" → "1" */
   int n_footnote_refs, n_endnote_refs;
   GHashTable *images;         /* part name → file name written */
+  GHashTable *image_names;    /* file names used, to keep them unique */
   guint64 nodes;
   guint depth;                /* block nesting (tables, text boxes) */
   GError *error;              /* first fatal error */
@@ -412,8 +416,19 @@ load_styles (Ctx *ctx, const char *part)
 
 /* The style with inherited values filled in from its basedOn chain.
  * Borrowed; NULL when unknown. */
+static Style *style_get_depth (Ctx *ctx, const char *id, guint depth);
+
 static Style *
 style_get (Ctx *ctx, const char *id)
+{
+  return style_get_depth (ctx, id, 0);
+}
+
+/* Resolution recurses along basedOn; chains longer than MAX_STYLE_CHAIN
+ * (never seen in real files) stop inheriting, so a hostile chain of
+ * 100 000 styles cannot exhaust the stack. */
+static Style *
+style_get_depth (Ctx *ctx, const char *id, guint depth)
 {
   if (id == NULL)
     return NULL;
@@ -425,7 +440,10 @@ style_get (Ctx *ctx, const char *id)
     return s;
   }
   s->resolving = TRUE;
-  Style *p = s->based_on != NULL ? style_get (ctx, s->based_on) : NULL;
+  if (s->based_on != NULL && depth >= MAX_STYLE_CHAIN)
+    dn_document_add_warning (ctx->doc, "DOCX_STYLE_LOOP", 0,
+                             "style basedOn chain deeper than %d levels; inheritance cut", MAX_STYLE_CHAIN);
+  Style *p = s->based_on != NULL && depth < MAX_STYLE_CHAIN ? style_get_depth (ctx, s->based_on, depth + 1) : NULL;
   if (p != NULL && p != s) {
     if (s->outline < 0)
       s->outline = p->outline;
@@ -453,6 +471,7 @@ lvl_clear (NumLvl *l)
 {
   g_free (l->fmt);
   g_free (l->text);
+  g_free (l->pstyle);
   memset (l, 0, sizeof *l);
 }
 
@@ -464,8 +483,9 @@ parse_lvl (xmlNode *n, NumLvl *l)
   l->start = 1;
   l->restart = -1;
   xmlNode *c;
+  /* Bounded so that counting on from a hostile start cannot overflow. */
   if ((c = wchild (n, "start")) != NULL)
-    l->start = wattr_int (c, "val", 1);
+    l->start = CLAMP (wattr_int (c, "val", 1), 0, MAX_COUNTER);
   if ((c = wchild (n, "numFmt")) != NULL)
     l->fmt = wattr (c, "val");
   if ((c = wchild (n, "lvlText")) != NULL)
@@ -474,6 +494,8 @@ parse_lvl (xmlNode *n, NumLvl *l)
     l->is_lgl = on_off (c);
   if ((c = wchild (n, "lvlRestart")) != NULL)
     l->restart = wattr_int (c, "val", -1);
+  if ((c = wchild (n, "pStyle")) != NULL)
+    l->pstyle = wattr (c, "val");
   /* A bullet drawn in the Symbol font (U+F0B7 → •). */
   xmlNode *fonts = wchild (wchild (n, "rPr"), "rFonts");
   char *font = fonts != NULL ? wattr (fonts, "ascii") : NULL;
@@ -504,6 +526,7 @@ abstract_free (gpointer p)
   AbstractNum *a = p;
   for (int i = 0; i < MAX_LEVELS; i++)
     lvl_clear (&a->lvl[i]);
+  g_free (a->num_style_link);
   g_free (a);
 }
 
@@ -532,6 +555,9 @@ load_numbering (Ctx *ctx, const char *part)
       if (id < 0)
         continue;
       AbstractNum *a = g_new0 (AbstractNum, 1);
+      xmlNode *link = wchild (n, "numStyleLink");
+      if (link != NULL)
+        a->num_style_link = wattr (link, "val");
       for (xmlNode *l = n->children; l != NULL; l = l->next) {
         int il = IS_W (l, "lvl") ? wattr_int (l, "ilvl", -1) : -1;
         if (il >= 0 && il < MAX_LEVELS)
@@ -553,7 +579,7 @@ load_numbering (Ctx *ctx, const char *part)
           continue;
         xmlNode *so = wchild (o, "startOverride"), *l = wchild (o, "lvl");
         if (so != NULL)
-          num->start_override[il] = wattr_int (so, "val", 1);
+          num->start_override[il] = CLAMP (wattr_int (so, "val", 1), 0, MAX_COUNTER);
         if (l != NULL)
           parse_lvl (l, &num->lvl[il]);
       }
@@ -561,6 +587,34 @@ load_numbering (Ctx *ctx, const char *part)
     }
   }
   xmlFreeDoc (x);
+}
+
+/* The abstract list holding @num's levels, following one numStyleLink hop
+ * (abstract → numbering style → its num → that num's abstract). */
+static AbstractNum *
+num_abstract (Ctx *ctx, Num *num)
+{
+  AbstractNum *a = g_hash_table_lookup (ctx->abstracts, GINT_TO_POINTER (num->abstract_id));
+  if (a != NULL && a->num_style_link != NULL) {
+    Style *st = style_get (ctx, a->num_style_link);
+    Num *linked = st != NULL && st->num_id > 0 ? g_hash_table_lookup (ctx->nums, GINT_TO_POINTER (st->num_id)) : NULL;
+    AbstractNum *b = linked != NULL ? g_hash_table_lookup (ctx->abstracts, GINT_TO_POINTER (linked->abstract_id)) : NULL;
+    if (b != NULL && b->num_style_link == NULL)
+      a = b;
+  }
+  return a;
+}
+
+/* The level of @num_id whose pStyle is @style_id, or -1. */
+static int
+level_for_style (Ctx *ctx, int num_id, const char *style_id)
+{
+  Num *num = style_id != NULL ? g_hash_table_lookup (ctx->nums, GINT_TO_POINTER (num_id)) : NULL;
+  AbstractNum *a = num != NULL ? num_abstract (ctx, num) : NULL;
+  for (int i = 0; a != NULL && i < MAX_LEVELS; i++)
+    if (a->lvl[i].pstyle != NULL && strcmp (a->lvl[i].pstyle, style_id) == 0)
+      return i;
+  return -1;
 }
 
 static const NumLvl *
@@ -578,7 +632,7 @@ number_paragraph (Ctx *ctx, int num_id, int ilvl, const char **fmt_out)
   if (num_id <= 0 || ilvl < 0 || ilvl >= MAX_LEVELS)
     return NULL;
   Num *num = g_hash_table_lookup (ctx->nums, GINT_TO_POINTER (num_id));
-  AbstractNum *a = num != NULL ? g_hash_table_lookup (ctx->abstracts, GINT_TO_POINTER (num->abstract_id)) : NULL;
+  AbstractNum *a = num != NULL ? num_abstract (ctx, num) : NULL;
   if (a == NULL)
     return NULL;
   const NumLvl *lv = num_level (num, a, ilvl);
@@ -592,7 +646,7 @@ number_paragraph (Ctx *ctx, int num_id, int ilvl, const char **fmt_out)
   } else if (!a->used[ilvl]) {
     a->counter[ilvl] = lv->start;
     a->used[ilvl] = TRUE;
-  } else {
+  } else if (a->counter[ilvl] < MAX_COUNTER) {
     a->counter[ilvl]++;
   }
   for (int k = ilvl + 1; k < MAX_LEVELS; k++) {
@@ -601,7 +655,6 @@ number_paragraph (Ctx *ctx, int num_id, int ilvl, const char **fmt_out)
     if (restart_after > 0 && ilvl < restart_after)
       a->used[k] = FALSE;
   }
-  /* Overrides of levels below take effect again once the level restarts. */
   *fmt_out = lv->fmt != NULL ? lv->fmt : "decimal";
   if (lv->text == NULL)
     return g_strdup ("");
@@ -779,6 +832,23 @@ image_file (Ctx *ctx, const char *part)
     g_string_append_c (s, '-');
     for (const char *p = basename_of (part); *p; p++)
       g_string_append_c (s, g_ascii_isalnum (*p) || *p == '.' || *p == '-' || *p == '_' ? *p : '_');
+    /* Two parts with one base name (word/media/a.png, word/embeddings/a.png)
+     * get -2, -3, … in order of first use. */
+    if (g_hash_table_contains (ctx->image_names, s->str)) {
+      const char *dot = strrchr (s->str, '.');
+      gsize stem_len = dot != NULL && dot > s->str ? (gsize) (dot - s->str) : s->len;
+      char *ext = g_strdup (s->str + stem_len);
+      g_string_truncate (s, stem_len);
+      gsize base_len = s->len;
+      for (int i = 2;; i++) {
+        g_string_truncate (s, base_len);
+        g_string_append_printf (s, "-%d%s", i, ext);
+        if (!g_hash_table_contains (ctx->image_names, s->str))
+          break;
+      }
+      g_free (ext);
+    }
+    g_hash_table_add (ctx->image_names, g_strdup (s->str));
     name = g_string_free (s, FALSE);
     GError *err = NULL;
     GBytes *b = dn_ooxml_zip_read (ctx->zip, part, &err);
@@ -863,7 +933,7 @@ attr_int64 (const xmlNode *n, const char *name)
   xmlChar *v = xmlGetNoNsProp (n, (const xmlChar *) name);
   gint64 out = v != NULL ? g_ascii_strtoll ((const char *) v, NULL, 10) : 0;
   xmlFree (v);
-  return out;
+  return CLAMP (out, 0, G_GINT64_CONSTANT (1000000000000000));  /* EMU; hostile values stay finite */
 }
 
 static char *
@@ -1152,6 +1222,13 @@ run_content (Ctx *ctx, Para *pb, xmlNode *first, const RunProps *run_props, cons
         run_content (ctx, pb, b->children, &rp, href);  /* w:drawing, w:pict, w:t */
       continue;
     }
+    if (w && strcmp (name, "ruby") == 0) {
+      /* Phonetic guides: the base text is the text; the guide (w:rt) is not. */
+      xmlNode *base = wchild (c, "rubyBase");
+      if (base != NULL)
+        read_inline (ctx, pb, base, href);
+      continue;
+    }
     if (!w || hidden || !fields_show_text (ctx))
       continue;
     if (strcmp (name, "t") == 0) {
@@ -1319,8 +1396,16 @@ read_paragraph (Ctx *ctx, DnNode *parent, xmlNode *p)
   }
   Style *st = style_get (ctx, style_id != NULL ? style_id : ctx->default_pstyle);
   if (st != NULL) {
+    gboolean from_style = num_id < 0;
     if (num_id < 0)
       num_id = st->num_id;
+    /* Numbering from the style: the level whose w:pStyle names the style
+     * wins over the style's own ilvl (ECMA-376 §17.9.23). */
+    if (from_style && num_id > 0) {
+      int linked = level_for_style (ctx, num_id, st->id);
+      if (linked >= 0)
+        ilvl = linked;
+    }
     if (ilvl < 0 && num_id == st->num_id)
       ilvl = st->ilvl;
     if (outline < 0)
@@ -1455,7 +1540,7 @@ read_table (Ctx *ctx, DnNode *parent, xmlNode *tbl)
     if (trpr != NULL) {
       xmlNode *gb = wchild (trpr, "gridBefore");
       if (gb != NULL)
-        col = MAX (0, wattr_int (gb, "val", 0));
+        col = CLAMP (wattr_int (gb, "val", 0), 0, 1000);
       xmlNode *th = wchild (trpr, "tblHeader");
       row.header = th != NULL && on_off (th);
     }
@@ -1492,8 +1577,18 @@ read_table (Ctx *ctx, DnNode *parent, xmlNode *tbl)
         continue;
       Row *above = &g_array_index (rows, Row, r - 1);
       Cell *owner = NULL;
-      for (guint j = 0; j < above->cells->len; j++) {
-        Cell *a = &g_array_index (above->cells, Cell, j);
+      /* Cells are in increasing grid column: binary search, so a hostile
+       * table of very wide merged rows stays linear-logarithmic. */
+      guint lo = 0, hi = above->cells->len;
+      while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (g_array_index (above->cells, Cell, mid).col < cell->col)
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      if (lo < above->cells->len) {
+        Cell *a = &g_array_index (above->cells, Cell, lo);
         if (a->col == cell->col && a->vmerge == 1 && !a->covered)
           owner = a;
         else if (a->col == cell->col && a->covered)
@@ -1566,7 +1661,7 @@ read_blocks (Ctx *ctx, DnNode *parent, xmlNode *container)
 /* Reads a story part (header, footer, notes, comments) with its own
  * relationships in effect. Returns the parsed XML (xmlFreeDoc()) or NULL. */
 static xmlDocPtr
-open_story (Ctx *ctx, const char *part, const char *what, GPtrArray **rels_out)
+open_story (Ctx *ctx, const char *part, const char *what, DnOoxmlRels **rels_out)
 {
   GError *err = NULL;
   xmlDocPtr x = dn_ooxml_zip_read_xml (ctx->zip, part, &err);
@@ -1574,17 +1669,26 @@ open_story (Ctx *ctx, const char *part, const char *what, GPtrArray **rels_out)
     part_problem (ctx, &err, TRUE, what);
     return NULL;
   }
-  GPtrArray *rels = dn_ooxml_zip_read_rels (ctx->zip, part, &err);
+  DnOoxmlRels *rels = dn_ooxml_zip_read_rels (ctx->zip, part, &err);
   if (rels == NULL) {
     part_problem (ctx, &err, TRUE, what);
-    rels = g_ptr_array_new ();
+    rels = dn_ooxml_rels_new_empty ();
   }
   *rels_out = rels;
   return x;
 }
 
+/* Each story (a header, a note, a comment) starts with no open field: an
+ * unclosed field in one must not hide the text of the next. */
 static void
-with_story_rels (Ctx *ctx, const char *part, GPtrArray *rels, const char **saved_part, GPtrArray **saved_rels)
+reset_fields (Ctx *ctx)
+{
+  g_ptr_array_set_size (ctx->fields, 0);
+  ctx->toc_active = FALSE;
+}
+
+static void
+with_story_rels (Ctx *ctx, const char *part, DnOoxmlRels *rels, const char **saved_part, DnOoxmlRels **saved_rels)
 {
   *saved_part = ctx->cur_part;
   *saved_rels = ctx->cur_rels;
@@ -1614,13 +1718,14 @@ only_page_number (DnNode *n)
 static void
 read_furniture (Ctx *ctx, DnNode *root, const char *part, const char *role)
 {
-  GPtrArray *rels = NULL;
+  DnOoxmlRels *rels = NULL;
   xmlDocPtr x = open_story (ctx, part, role, &rels);
   if (x == NULL)
     return;
   const char *sp;
-  GPtrArray *sr;
+  DnOoxmlRels *sr;
   with_story_rels (ctx, part, rels, &sp, &sr);
+  reset_fields (ctx);
   if (count_node (ctx)) {
     DnNode *f = dn_node_new (DN_NODE_FURNITURE);
     read_blocks (ctx, f, xmlDocGetRootElement (x));
@@ -1636,19 +1741,19 @@ read_furniture (Ctx *ctx, DnNode *root, const char *part, const char *role)
   }
   ctx->cur_part = sp;
   ctx->cur_rels = sr;
-  g_ptr_array_unref (rels);
+  dn_ooxml_rels_free (rels);
   xmlFreeDoc (x);
 }
 
 static void
 read_notes (Ctx *ctx, DnNode *root, const char *part, gboolean endnotes)
 {
-  GPtrArray *rels = NULL;
+  DnOoxmlRels *rels = NULL;
   xmlDocPtr x = open_story (ctx, part, endnotes ? "endnotes part" : "footnotes part", &rels);
   if (x == NULL)
     return;
   const char *sp;
-  GPtrArray *sr;
+  DnOoxmlRels *sr;
   with_story_rels (ctx, part, rels, &sp, &sr);
   xmlNode *r = xmlDocGetRootElement (x);
   for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL && !ctx_failed (ctx); n = n->next) {
@@ -1667,25 +1772,26 @@ read_notes (Ctx *ctx, DnNode *root, const char *part, gboolean endnotes)
     dn_node_set_attr (note, DN_ATTR_NOTE_ID, key);
     dn_node_set_attr (note, DN_ATTR_LABEL, g_hash_table_lookup (ctx->note_numbers, key));
     dn_node_set_attr (note, DN_ATTR_ROLE, endnotes ? "endnote" : "footnote");
+    reset_fields (ctx);
     read_blocks (ctx, note, n);
     g_free (key);
     g_free (id);
   }
   ctx->cur_part = sp;
   ctx->cur_rels = sr;
-  g_ptr_array_unref (rels);
+  dn_ooxml_rels_free (rels);
   xmlFreeDoc (x);
 }
 
 static void
 read_comments (Ctx *ctx, DnNode *root, const char *part)
 {
-  GPtrArray *rels = NULL;
+  DnOoxmlRels *rels = NULL;
   xmlDocPtr x = open_story (ctx, part, "comments part", &rels);
   if (x == NULL)
     return;
   const char *sp;
-  GPtrArray *sr;
+  DnOoxmlRels *sr;
   with_story_rels (ctx, part, rels, &sp, &sr);
   xmlNode *r = xmlDocGetRootElement (x);
   for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL && !ctx_failed (ctx); n = n->next) {
@@ -1701,11 +1807,12 @@ read_comments (Ctx *ctx, DnNode *root, const char *part)
     dn_node_set_attr (cm, DN_ATTR_AUTHOR, author);
     g_free (id);
     g_free (author);
+    reset_fields (ctx);
     read_blocks (ctx, cm, n);
   }
   ctx->cur_part = sp;
   ctx->cur_rels = sr;
-  g_ptr_array_unref (rels);
+  dn_ooxml_rels_free (rels);
   xmlFreeDoc (x);
 }
 
@@ -1714,6 +1821,7 @@ static void
 collect_hf_refs (Ctx *ctx, xmlNode *body, GPtrArray *headers, GPtrArray *footers)
 {
   GPtrArray *stack = g_ptr_array_new ();
+  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);  /* borrowed targets */
   xmlNode *n = body->children;
   while (n != NULL || stack->len > 0) {
     if (n == NULL) {
@@ -1725,12 +1833,9 @@ collect_hf_refs (Ctx *ctx, xmlNode *body, GPtrArray *headers, GPtrArray *footers
       char *rid = dn_xml_get_attr (n, NS_R, NS_R_S, "id");
       const DnOoxmlRel *rel = dn_ooxml_rels_by_id (ctx->cur_rels, rid);
       GPtrArray *dst = n->name[0] == 'h' ? headers : footers;
-      if (rel != NULL && !rel->external) {
-        gboolean seen = FALSE;
-        for (guint i = 0; i < dst->len; i++)
-          seen |= strcmp (g_ptr_array_index (dst, i), rel->target) == 0;
-        if (!seen)
-          g_ptr_array_add (dst, g_strdup (rel->target));
+      if (rel != NULL && !rel->external && !g_hash_table_contains (seen, rel->target)) {
+        g_hash_table_add (seen, rel->target);
+        g_ptr_array_add (dst, g_strdup (rel->target));
       }
       g_free (rid);
     } else if ((IS_W (n, "sectPr") || IS_W (n, "p") || IS_W (n, "pPr")) && n->children != NULL &&
@@ -1741,6 +1846,7 @@ collect_hf_refs (Ctx *ctx, xmlNode *body, GPtrArray *headers, GPtrArray *footers
     }
     n = n->next;
   }
+  g_hash_table_unref (seen);
   g_ptr_array_unref (stack);
 }
 
@@ -1765,7 +1871,7 @@ set_date (DnDocument *doc, const char *key, const char *value)
 }
 
 static void
-read_properties (Ctx *ctx, GPtrArray *pkg_rels)
+read_properties (Ctx *ctx, DnOoxmlRels *pkg_rels)
 {
   const DnOoxmlRel *core = dn_ooxml_rels_by_type (pkg_rels, "core-properties");
   const DnOoxmlRel *app = dn_ooxml_rels_by_type (pkg_rels, "extended-properties");
@@ -1846,6 +1952,7 @@ ctx_clear (Ctx *ctx)
   g_clear_pointer (&ctx->fields, g_ptr_array_unref);
   g_clear_pointer (&ctx->note_numbers, g_hash_table_unref);
   g_clear_pointer (&ctx->images, g_hash_table_unref);
+  g_clear_pointer (&ctx->image_names, g_hash_table_unref);
   if (ctx->toc != NULL && dn_node_parent (ctx->toc) == NULL)
     dn_node_free (ctx->toc);
   g_free (ctx->default_pstyle);
@@ -1876,6 +1983,7 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
   ctx.fields = g_ptr_array_new_with_free_func (field_free);
   ctx.note_numbers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   ctx.images = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  ctx.image_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   rpr_init (&ctx.defaults);
   {
     const char *fn = options->file_name != NULL ? basename_of (options->file_name) : "image";
@@ -1885,7 +1993,7 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
 
   /* The main part through the package relationships (it need not be
    * word/document.xml); Strict packages use their own relationship URIs. */
-  GPtrArray *pkg_rels = dn_ooxml_zip_read_rels (zip, "", error);
+  DnOoxmlRels *pkg_rels = dn_ooxml_zip_read_rels (zip, "", error);
   if (pkg_rels == NULL) {
     ctx_clear (&ctx);
     return FALSE;
@@ -1899,13 +2007,13 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
     gboolean ooxml = dn_ooxml_zip_has (zip, "[Content_Types].xml");
     g_set_error (error, DN_ERROR, ooxml ? DN_ERROR_CORRUPT : DN_ERROR_UNKNOWN_FORMAT,
                  ooxml ? "the package has no main document part" : "a zip file that is not a DOCX package");
-    g_ptr_array_unref (pkg_rels);
+    dn_ooxml_rels_free (pkg_rels);
     ctx_clear (&ctx);
     return FALSE;
   }
   xmlDocPtr main = dn_ooxml_zip_read_xml (zip, ctx.main_part, error);
   if (main == NULL) {
-    g_ptr_array_unref (pkg_rels);
+    dn_ooxml_rels_free (pkg_rels);
     ctx_clear (&ctx);
     return FALSE;
   }
@@ -1915,15 +2023,15 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
     g_set_error (error, DN_ERROR, IS_W (root, "document") ? DN_ERROR_CORRUPT : DN_ERROR_UNSUPPORTED,
                  "%s is not a WordprocessingML document (a spreadsheet or presentation?)", ctx.main_part);
     xmlFreeDoc (main);
-    g_ptr_array_unref (pkg_rels);
+    dn_ooxml_rels_free (pkg_rels);
     ctx_clear (&ctx);
     return FALSE;
   }
   GError *err = NULL;
-  GPtrArray *main_rels = dn_ooxml_zip_read_rels (zip, ctx.main_part, &err);
+  DnOoxmlRels *main_rels = dn_ooxml_zip_read_rels (zip, ctx.main_part, &err);
   if (main_rels == NULL) {
     part_problem (&ctx, &err, TRUE, "document relationships");
-    main_rels = g_ptr_array_new ();
+    main_rels = dn_ooxml_rels_new_empty ();
   }
   ctx.cur_part = ctx.main_part;
   ctx.cur_rels = main_rels;
@@ -1962,8 +2070,8 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
   g_ptr_array_unref (footers);
 
   xmlFreeDoc (main);
-  g_ptr_array_unref (main_rels);
-  g_ptr_array_unref (pkg_rels);
+  dn_ooxml_rels_free (main_rels);
+  dn_ooxml_rels_free (pkg_rels);
   gboolean ok = ctx.error == NULL;
   if (!ok)
     g_propagate_error (error, ctx.error);

@@ -222,6 +222,11 @@ dn_ooxml_zip_read_xml (DnOoxmlZip *zip, const char *part, GError **error)
   return doc;
 }
 
+struct _DnOoxmlRels {
+  GPtrArray *items;     /* DnOoxmlRel*, document order */
+  GHashTable *by_id;    /* id → DnOoxmlRel* (first of a duplicated id) */
+};
+
 static void
 rel_free (gpointer p)
 {
@@ -276,10 +281,29 @@ dn_ooxml_resolve_target (const char *source_part, const char *target)
   return out;
 }
 
-GPtrArray *
+DnOoxmlRels *
+dn_ooxml_rels_new_empty (void)
+{
+  DnOoxmlRels *r = g_new0 (DnOoxmlRels, 1);
+  r->items = g_ptr_array_new_with_free_func (rel_free);
+  r->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  return r;
+}
+
+void
+dn_ooxml_rels_free (DnOoxmlRels *rels)
+{
+  if (rels == NULL)
+    return;
+  g_hash_table_unref (rels->by_id);
+  g_ptr_array_unref (rels->items);
+  g_free (rels);
+}
+
+DnOoxmlRels *
 dn_ooxml_zip_read_rels (DnOoxmlZip *zip, const char *source_part, GError **error)
 {
-  GPtrArray *rels = g_ptr_array_new_with_free_func (rel_free);
+  DnOoxmlRels *rels = dn_ooxml_rels_new_empty ();
   char *rels_name;
   const char *slash = strrchr (source_part, '/');
   if (source_part[0] == '\0')
@@ -295,7 +319,7 @@ dn_ooxml_zip_read_rels (DnOoxmlZip *zip, const char *source_part, GError **error
   xmlDocPtr doc = dn_ooxml_zip_read_xml (zip, rels_name, error);
   g_free (rels_name);
   if (doc == NULL) {
-    g_ptr_array_unref (rels);
+    dn_ooxml_rels_free (rels);
     return NULL;
   }
   xmlNode *root = xmlDocGetRootElement (doc);
@@ -329,33 +353,30 @@ dn_ooxml_zip_read_rels (DnOoxmlZip *zip, const char *source_part, GError **error
     r->type = type;
     r->target = target;
     r->external = external;
-    g_ptr_array_add (rels, r);
+    g_ptr_array_add (rels->items, r);
+    if (!g_hash_table_contains (rels->by_id, r->id))
+      g_hash_table_insert (rels->by_id, r->id, r);
   }
   xmlFreeDoc (doc);
   return rels;
 }
 
 const DnOoxmlRel *
-dn_ooxml_rels_by_id (GPtrArray *rels, const char *id)
+dn_ooxml_rels_by_id (const DnOoxmlRels *rels, const char *id)
 {
   if (rels == NULL || id == NULL)
     return NULL;
-  for (guint i = 0; i < rels->len; i++) {
-    const DnOoxmlRel *r = g_ptr_array_index (rels, i);
-    if (strcmp (r->id, id) == 0)
-      return r;
-  }
-  return NULL;
+  return g_hash_table_lookup (rels->by_id, id);
 }
 
 const DnOoxmlRel *
-dn_ooxml_rels_by_type (GPtrArray *rels, const char *suffix)
+dn_ooxml_rels_by_type (const DnOoxmlRels *rels, const char *suffix)
 {
   if (rels == NULL)
     return NULL;
   gsize sl = strlen (suffix);
-  for (guint i = 0; i < rels->len; i++) {
-    const DnOoxmlRel *r = g_ptr_array_index (rels, i);
+  for (guint i = 0; i < rels->items->len; i++) {
+    const DnOoxmlRel *r = g_ptr_array_index (rels->items, i);
     gsize tl = strlen (r->type);
     if (tl > sl && r->type[tl - sl - 1] == '/' && strcmp (r->type + tl - sl, suffix) == 0)
       return r;

@@ -49,16 +49,22 @@ typedef struct {
   gboolean external;
 } DnOoxmlRel;
 
-/* The relationships of @source_part ("" for the package). Returns a new
- * array of DnOoxmlRel (g_ptr_array_unref()), empty when the part has no
- * .rels, or NULL with @error when the .rels exists but cannot be read.
- * Internal targets that climb out of the package are dropped. */
-GPtrArray *dn_ooxml_zip_read_rels (DnOoxmlZip *zip, const char *source_part, GError **error);
-/* Borrowed; NULL when absent. */
-const DnOoxmlRel *dn_ooxml_rels_by_id (GPtrArray *rels, const char *id);
+/* The relationships of one part, indexed by id. */
+typedef struct _DnOoxmlRels DnOoxmlRels;
+
+/* The relationships of @source_part ("" for the package). Returns a new set
+ * (dn_ooxml_rels_free()), empty when the part has no .rels, or NULL with
+ * @error when the .rels exists but cannot be read. Internal targets that
+ * climb out of the package are dropped. */
+DnOoxmlRels *dn_ooxml_zip_read_rels (DnOoxmlZip *zip, const char *source_part, GError **error);
+/* An empty set, for a part whose relationships could not be read. */
+DnOoxmlRels *dn_ooxml_rels_new_empty (void);
+void dn_ooxml_rels_free (DnOoxmlRels *rels);
+/* Borrowed; NULL when absent. Constant time. */
+const DnOoxmlRel *dn_ooxml_rels_by_id (const DnOoxmlRels *rels, const char *id);
 /* First relationship whose type ends in "/@suffix" (matches the transitional
  * and Strict forms alike); borrowed, NULL when absent. */
-const DnOoxmlRel *dn_ooxml_rels_by_type (GPtrArray *rels, const char *suffix);
+const DnOoxmlRel *dn_ooxml_rels_by_type (const DnOoxmlRels *rels, const char *suffix);
 
 /* Resolves @target relative to @source_part's folder, unescaping %XX.
  * Returns a new part name without leading '/', or NULL when the target

@@ -12,7 +12,8 @@
 G_BEGIN_DECLS
 
 /* Parses @len bytes of @buf. @part_name names the part in error messages.
- * @max_depth bounds element nesting (0 = libxml2's own bound).
+ * @max_depth bounds element nesting (0 = libxml2's own bound); libxml2 itself
+ * refuses more than 256 levels (no XML_PARSE_HUGE), so larger values act as 256.
  * Returns a new document (xmlFreeDoc()) or NULL with @error set:
  * DN_ERROR_LIMIT when the nesting bound is hit, DN_ERROR_CORRUPT for a
  * DOCTYPE or XML that is not well formed. */

@@ -90,8 +90,11 @@ collect_error (void *data, xmlErrorPtr err)
     return;
   if (err->message != NULL && strstr (err->message, "Excessive depth") != NULL)
     errs->too_deep = TRUE;
-  if (errs->count++ == 0 && err->message != NULL)
-    errs->first = g_strdup_printf ("line %d: %s", err->line, g_strchomp (g_strdup (err->message)));
+  if (errs->count++ == 0 && err->message != NULL) {
+    char *msg = g_strchomp (g_strdup (err->message));
+    errs->first = g_strdup_printf ("line %d: %s", err->line, msg);
+    g_free (msg);
+  }
 }
 
 /* ---- the walk ---- */

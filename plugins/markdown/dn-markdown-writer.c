@@ -116,13 +116,22 @@ open_mark (GString *out, const OpenMark *m)
   }
 }
 
+/* One mark over one stretch of text. Spans are split by mark and adjacent
+ * stretches of the same mark merged, so "*a**b*" (italic, then italic and
+ * underline) never happens: that would read as "**". */
+typedef struct {
+  guint32 start, end;
+  guint32 mark;      /* one DnMark bit */
+  const char *href;  /* LINK and NOTE_REF; borrowed from the node */
+} MarkRange;
+
 static void
-close_mark (GString *out, const OpenMark *m, const DnNode *node)
+close_mark (GString *out, const OpenMark *m, const GArray *ranges)
 {
   switch (m->mark) {
   case DN_MARK_LINK:
     g_string_append (out, "](");
-    append_href (out, dn_node_get_span (node, m->index)->href);
+    append_href (out, g_array_index (ranges, MarkRange, m->index).href);
     g_string_append_c (out, ')');
     break;
   case DN_MARK_BOLD: g_string_append (out, m->html ? "</strong>" : "**"); break;
@@ -213,19 +222,69 @@ enum {
   NO_LINE_START = 1 << 1,  /* the text follows a marker on its line ("## ") */
 };
 
-/* TRUE when span @si opens inside another span that ends before it does:
+/* TRUE when range @ri opens inside another range that ends before it does:
  * closing and reopening Markdown delimiters around the other's end would
- * merge into one run, so such a span is written with HTML tags. */
+ * merge into one run, so such a range is written with HTML tags. */
 static gboolean
-span_crosses (const DnNode *node, guint si)
+range_crosses (const GArray *ranges, guint ri)
 {
-  const DnSpan *s = dn_node_get_span (node, si);
-  for (guint k = 0; k < dn_node_get_n_spans (node); k++) {
-    const DnSpan *t = dn_node_get_span (node, k);
-    if (k != si && t->start < s->start && s->start < t->end && t->end < s->end)
+  const MarkRange *s = &g_array_index (ranges, MarkRange, ri);
+  for (guint k = 0; k < ranges->len; k++) {
+    const MarkRange *t = &g_array_index (ranges, MarkRange, k);
+    if (k != ri && t->start < s->start && s->start < t->end && t->end < s->end)
       return TRUE;
   }
   return FALSE;
+}
+
+static gint
+compare_ranges (gconstpointer a, gconstpointer b)
+{
+  const MarkRange *x = a, *y = b;
+  if (x->mark != y->mark)
+    return x->mark < y->mark ? -1 : 1;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* The node's spans as merged per-mark ranges over @len bytes of text. */
+static GArray *
+mark_ranges (const DnNode *node, gsize len)
+{
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (MarkRange));
+  for (guint si = 0; si < dn_node_get_n_spans (node); si++) {
+    const DnSpan *s = dn_node_get_span (node, si);
+    if (s->end <= s->start || s->end > len)
+      continue;
+    if (s->marks & DN_MARK_NOTE_REF) {
+      if (s->href != NULL) {
+        MarkRange r = { s->start, s->end, DN_MARK_NOTE_REF, s->href };
+        g_array_append_val (all, r);
+      }
+      continue;
+    }
+    for (guint b = 0; b < G_N_ELEMENTS (rendered_marks); b++) {
+      guint32 mark = rendered_marks[b];
+      if (!(s->marks & mark) || (mark == DN_MARK_LINK && s->href == NULL))
+        continue;
+      MarkRange r = { s->start, s->end, mark, mark == DN_MARK_LINK ? s->href : NULL };
+      g_array_append_val (all, r);
+    }
+  }
+  g_array_sort (all, compare_ranges);
+  GArray *merged = g_array_new (FALSE, FALSE, sizeof (MarkRange));
+  for (guint k = 0; k < all->len; k++) {
+    MarkRange *r = &g_array_index (all, MarkRange, k);
+    MarkRange *last = merged->len > 0 ? &g_array_index (merged, MarkRange, merged->len - 1) : NULL;
+    if (last != NULL && last->mark == r->mark && r->mark != DN_MARK_NOTE_REF && r->start <= last->end &&
+        g_strcmp0 (last->href, r->href) == 0)
+      last->end = MAX (last->end, r->end);
+    else
+      g_array_append_val (merged, *r);
+  }
+  g_array_free (all, TRUE);
+  return merged;
 }
 
 typedef struct {
@@ -234,7 +293,7 @@ typedef struct {
   guint order;
 } Opening;
 
-/* Longer spans open first, so spans that start together nest. */
+/* Longer ranges open first, so ranges that start together nest. */
 static gint
 compare_openings (gconstpointer a, gconstpointer b)
 {
@@ -244,6 +303,15 @@ compare_openings (gconstpointer a, gconstpointer b)
   return x->order < y->order ? -1 : x->order > y->order;
 }
 
+static guint
+mark_order (guint32 mark)
+{
+  for (guint r = 0; r < G_N_ELEMENTS (rendered_marks); r++)
+    if (rendered_marks[r] == mark)
+      return r;
+  return G_N_ELEMENTS (rendered_marks);
+}
+
 static void
 render_inline (GString *out, const DnNode *node, const char *text, NewlineMode nl, guint flags)
 {
@@ -251,7 +319,8 @@ render_inline (GString *out, const DnNode *node, const char *text, NewlineMode n
   if (text == NULL)
     return;
   gsize len = strlen (text);
-  guint n_spans = node != NULL && text == dn_node_get_text (node) ? dn_node_get_n_spans (node) : 0;
+  GArray *ranges = node != NULL && text == dn_node_get_text (node) ? mark_ranges (node, len)
+                                                                   : g_array_new (FALSE, FALSE, sizeof (MarkRange));
   GArray *open = g_array_new (FALSE, FALSE, sizeof (OpenMark));
   GArray *openings = g_array_new (FALSE, FALSE, sizeof (Opening));
   gboolean line_start = (flags & NO_LINE_START) == 0;
@@ -259,11 +328,10 @@ render_inline (GString *out, const DnNode *node, const char *text, NewlineMode n
   gsize i = 0;
   for (;;) {
     /* Close what ends here (and what was opened inside it), reopen the
-     * inner ones that go on: spans need not nest. */
+     * inner ones that go on: ranges need not nest. */
     guint keep = open->len;
     for (guint k = 0; k < open->len; k++) {
-      const DnSpan *s = dn_node_get_span (node, g_array_index (open, OpenMark, k).index);
-      if (s->end <= i) {
+      if (g_array_index (ranges, MarkRange, g_array_index (open, OpenMark, k).index).end <= i) {
         keep = k;
         break;
       }
@@ -271,8 +339,8 @@ render_inline (GString *out, const DnNode *node, const char *text, NewlineMode n
     GArray *reopen = g_array_new (FALSE, FALSE, sizeof (OpenMark));
     while (open->len > keep) {
       OpenMark m = g_array_index (open, OpenMark, open->len - 1);
-      close_mark (out, &m, node);
-      if (dn_node_get_span (node, m.index)->end > i)
+      close_mark (out, &m, ranges);
+      if (g_array_index (ranges, MarkRange, m.index).end > i)
         g_array_prepend_val (reopen, m);
       g_array_set_size (open, open->len - 1);
     }
@@ -285,44 +353,38 @@ render_inline (GString *out, const DnNode *node, const char *text, NewlineMode n
       g_array_append_val (open, g_array_index (reopen, OpenMark, k));
     }
     g_array_free (reopen, TRUE);
-    /* Open what starts here, longest span first, then marks in nesting
-     * order; a note reference replaces its text with [^id]. */
+    /* Open what starts here, longest first, then marks in nesting order;
+     * a note reference replaces its text with [^id]. */
     gboolean replaced = FALSE;
     g_array_set_size (openings, 0);
-    for (guint si = 0; si < n_spans; si++) {
-      const DnSpan *s = dn_node_get_span (node, si);
-      if (s->start != i || s->end <= s->start || s->end > len)
+    for (guint ri = 0; ri < ranges->len; ri++) {
+      const MarkRange *r = &g_array_index (ranges, MarkRange, ri);
+      if (r->start != i)
         continue;
-      if ((s->marks & DN_MARK_NOTE_REF) && s->href != NULL) {
+      if (r->mark == DN_MARK_NOTE_REF) {
         if (!replaced) {
           g_string_append (out, "[^");
-          for (const char *h = s->href; *h != '\0'; h++)
+          for (const char *h = r->href; *h != '\0'; h++)
             if (g_ascii_isalnum (*h) || *h == '-' || *h == '_')
               g_string_append_c (out, *h);
           g_string_append_c (out, ']');
-          i = s->end;
+          i = r->end;
           replaced = TRUE;
         }
         continue;
       }
-      for (guint r = 0; r < G_N_ELEMENTS (rendered_marks); r++) {
-        guint32 mark = rendered_marks[r];
-        if ((s->marks & mark) && (mark != DN_MARK_LINK || s->href != NULL)) {
-          Opening o = { si, s->end, si * G_N_ELEMENTS (rendered_marks) + r };
-          g_array_append_val (openings, o);
-        }
-      }
+      Opening o = { ri, r->end, mark_order (r->mark) };
+      g_array_append_val (openings, o);
     }
     if (!replaced) {
       g_array_sort (openings, compare_openings);
       for (guint k = 0; k < openings->len; k++) {
         const Opening *o = &g_array_index (openings, Opening, k);
-        const DnSpan *s = dn_node_get_span (node, o->index);
-        guint32 mark = rendered_marks[o->order % G_N_ELEMENTS (rendered_marks)];
-        OpenMark m = { o->index, mark, FALSE };
-        if (mark == DN_MARK_BOLD || mark == DN_MARK_ITALIC || mark == DN_MARK_STRIKE)
-          m.html = !delimiters_work (text, len, s->start, s->end) || span_crosses (node, o->index) ||
-                   memchr (text + s->start, '\n', s->end - s->start) != NULL;
+        const MarkRange *r = &g_array_index (ranges, MarkRange, o->index);
+        OpenMark m = { o->index, r->mark, FALSE };
+        if (r->mark == DN_MARK_BOLD || r->mark == DN_MARK_ITALIC || r->mark == DN_MARK_STRIKE)
+          m.html = !delimiters_work (text, len, r->start, r->end) || range_crosses (ranges, o->index) ||
+                   memchr (text + r->start, '\n', r->end - r->start) != NULL;
         open_mark (out, &m);
         g_array_append_val (open, m);
       }
@@ -357,6 +419,7 @@ render_inline (GString *out, const DnNode *node, const char *text, NewlineMode n
     i += w;
     line_start = FALSE;
   }
+  g_array_free (ranges, TRUE);
   g_array_free (open, TRUE);
   g_array_free (openings, TRUE);
 }
@@ -772,7 +835,14 @@ markdown_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStr
         flush_blank (&md);
         push_container (&md, "> ", "> ");
         const char *author = dn_node_get_attr (n, DN_ATTR_AUTHOR);
-        if (dn_node_get_text (n) != NULL) {
+        if (dn_node_get_text (n) == NULL && author != NULL) {
+          /* The comment's text is in its paragraphs: the author leads. */
+          GString *s = g_string_new ("**");
+          render_inline (s, NULL, author, NL_SPACE, NO_LINE_START);
+          g_string_append (s, ":**");
+          write_block (&md, s->str);
+          g_string_free (s, TRUE);
+        } else if (dn_node_get_text (n) != NULL) {
           GString *s = g_string_new (NULL);
           if (author != NULL) {
             g_string_append (s, "**");

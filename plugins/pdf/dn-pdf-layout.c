@@ -616,6 +616,10 @@ build_units (Page *pg)
       double gap = rw->y0 - prev->y1;
       if (gap > 3 * line_h || (rw->frags->len == 1 && gap > 1.2 * line_h) || in_margin (pg, rw))
         break;
+      /* A grid shows aligned rows now and then; without one for this long
+       * the run is over (and a hostile page cannot make this quadratic). */
+      if (j - last_multi > 60)
+        break;
       g_autofree guint *col_of = g_new (guint, rw->frags->len);
       if (!fit_row (pg, rw, cols, col_of))
         break;
@@ -735,6 +739,23 @@ dn_pdf_starts_with_marker (const char *text)
 }
 
 gboolean
+dn_pdf_is_page_number (const char *text)
+{
+  static GRegex *re;
+  static gsize once;
+  if (g_once_init_enter (&once)) {
+    re = g_regex_new ("^\\s*(?:[-–—~‧·]?\\s*\\d{1,4}\\s*[-–—~‧·]?"
+                      "|第\\s*\\d{1,4}\\s*頁(?:\\s*[,，/、]?\\s*共\\s*\\d{1,4}\\s*頁)?"
+                      "|(?:[Pp]age|頁次?)\\s*[:：]?\\s*\\d{1,4}(?:\\s*(?:of|/)\\s*\\d{1,4})?"
+                      "|\\d{1,4}\\s*/\\s*\\d{1,4}"
+                      "|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})\\s*$",
+                      G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave (&once, 1);
+  }
+  return text != NULL && g_regex_match (re, text, 0, NULL);
+}
+
+gboolean
 dn_pdf_ends_sentence (const char *text)
 {
   if (text == NULL)
@@ -787,6 +808,14 @@ line_centred (const Line *ln, const RegionBounds *rb)
 {
   double mid = (rb->left + rb->right) / 2;
   return ln->x0 > rb->left + ln->size && fabs ((ln->x0 + ln->x1) / 2 - mid) < ln->size;
+}
+
+/* Centred, or as wide as the column and so centred too. */
+static gboolean
+line_centred_or_full (const Line *ln, const RegionBounds *rb)
+{
+  double mid = (rb->left + rb->right) / 2;
+  return fabs ((ln->x0 + ln->x1) / 2 - mid) < ln->size;
 }
 
 static int
@@ -856,6 +885,14 @@ set_box (DnHints *h, double x0, double y0, double x1, double y1)
   h->y1 = round (y1 * 100) / 100;
 }
 
+static void
+add_block (DnPdfPageResult *res, DnNode *node, const DnPdfBlockFit *fit)
+{
+  static const DnPdfBlockFit none = { G_MAXDOUBLE, G_MAXDOUBLE };
+  g_ptr_array_add (res->blocks, node);
+  g_array_append_vals (res->fits, fit != NULL ? fit : &none, 1);
+}
+
 static DnNode *
 emit_paragraph (Page *pg, DnNode *parent, Unit **lines, guint n, const RegionBounds *rb,
                 DnPdfPageResult *res)
@@ -866,7 +903,7 @@ emit_paragraph (Page *pg, DnNode *parent, Unit **lines, guint n, const RegionBou
   SizeHist sizes = { 0 };
   guint n_bold = 0, n_known = 0;
   double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
-  gboolean all_centred = TRUE, all_full = TRUE, uncertain = FALSE;
+  gboolean all_centred = TRUE, any_centred = FALSE, all_full = TRUE, uncertain = FALSE;
   for (guint i = 0; i < n; i++) {
     const Line *ln = &lines[i]->line;
     if (i > 0)
@@ -879,7 +916,9 @@ emit_paragraph (Page *pg, DnNode *parent, Unit **lines, guint n, const RegionBou
     y0 = MIN (y0, ln->y0);
     x1 = MAX (x1, ln->x1);
     y1 = MAX (y1, ln->y1);
-    all_centred &= line_centred (ln, rb);
+    /* A centred title may wrap onto a first line as wide as the column. */
+    all_centred &= line_centred_or_full (ln, rb);
+    any_centred |= line_centred (ln, rb);
     if (i + 1 < n)
       all_full &= ln->x1 >= rb->right - 0.5 * ln->size;
     uncertain |= lines[i]->uncertain;
@@ -892,6 +931,7 @@ emit_paragraph (Page *pg, DnNode *parent, Unit **lines, guint n, const RegionBou
   set_box (h, x0, y0, x1, y1);
   const Line *first = &lines[0]->line;
   h->indent = round (MAX (first->x0 - rb->left, 0.0) * 100) / 100;
+  all_centred &= any_centred;
   if (all_centred)
     h->align = DN_ALIGN_CENTER;
   else if (n > 1 && all_full)
@@ -905,9 +945,9 @@ emit_paragraph (Page *pg, DnNode *parent, Unit **lines, guint n, const RegionBou
   if (uncertain)
     h->flags |= DN_HINT_UNCERTAIN;
   const Line *end = &lines[n - 1]->line;
-  if (!all_centred && rb->right - end->x1 <= 2 * end->size)
-    g_ptr_array_add (res->open_blocks, p);
-  g_ptr_array_add (res->blocks, p);
+  DnPdfBlockFit fit = { all_centred ? G_MAXDOUBLE : rb->right - end->x1,
+                        first->first_word_w + (first->starts_wide ? 1.0 : 0.5) * first->size };
+  add_block (res, p, &fit);
   return p;
 }
 
@@ -951,7 +991,7 @@ emit_table (Page *pg, DnNode *parent, const Unit *u, DnPdfPageResult *res)
   }
   g_ptr_array_free (u->grid, TRUE);
   g_array_free (u->cell_boxes, TRUE);
-  g_ptr_array_add (res->blocks, t);
+  add_block (res, t, NULL);
 }
 
 static void
@@ -993,7 +1033,7 @@ emit_units (Page *pg, DnNode *parent, const DnPdfImage *images, DnPdfPageResult 
       h->page = pg->page;
       set_box (h, u->x0, u->y0, u->x1, u->y1);
       g_ptr_array_index (res->figures, u->image) = fig;
-      g_ptr_array_add (res->blocks, fig);
+      add_block (res, fig, NULL);
     }
   }
 }
@@ -1006,7 +1046,7 @@ dn_pdf_layout_page (const DnPdfGlyph *glyphs, gsize n_glyphs, const DnPdfImage *
   memset (result, 0, sizeof *result);
   result->blocks = g_ptr_array_new ();
   result->figures = g_ptr_array_new ();
-  result->open_blocks = g_ptr_array_new ();
+  result->fits = g_array_new (FALSE, FALSE, sizeof (DnPdfBlockFit));
   g_ptr_array_set_size (result->figures, (gint) n_images);
 
   Page pg = { 0 };
@@ -1051,7 +1091,7 @@ dn_pdf_page_result_clear (DnPdfPageResult *result)
     g_ptr_array_free (result->blocks, TRUE);
   if (result->figures != NULL)
     g_ptr_array_free (result->figures, TRUE);
-  if (result->open_blocks != NULL)
-    g_ptr_array_free (result->open_blocks, TRUE);
+  if (result->fits != NULL)
+    g_array_free (result->fits, TRUE);
   memset (result, 0, sizeof *result);
 }

@@ -23,12 +23,20 @@ typedef struct {
   int image_id;          /* poppler's id, for poppler_page_get_image() */
 } DnPdfImage;
 
+/* Line-fit facts of one block, for joining a paragraph across a page end:
+ * it runs on when the room left after its last line is smaller than what
+ * the next page's first word needs (that word would not have fitted). */
+typedef struct {
+  double room;           /* points left after the last line; G_MAXDOUBLE if not a paragraph */
+  double need;           /* points the first word needs, with its space */
+} DnPdfBlockFit;
+
 /* What the layout appended, in reading order, for the cross-page passes
  * (furniture, continuation, outline). Nodes are borrowed from the tree. */
 typedef struct {
   GPtrArray *blocks;     /* DnNode * of the top-level blocks appended */
+  GArray *fits;          /* DnPdfBlockFit per block, same order */
   GPtrArray *figures;    /* DnNode * per input image, same order as @images */
-  GPtrArray *open_blocks; /* paragraphs whose last line fills the column */
   guint n_tables;
   guint n_nodes;         /* nodes created */
 } DnPdfPageResult;
@@ -45,6 +53,9 @@ void dn_pdf_page_result_clear (DnPdfPageResult *result);
 /* TRUE when @text starts with a list or heading marker (壹、 一、 (一) 1.
  * (1) A. 圖 1 表 1, bullets). */
 gboolean dn_pdf_starts_with_marker (const char *text);
+/* TRUE when @text is nothing but a page number: "3", "- 3 -", "第 3 頁",
+ * "第 3 頁，共 9 頁", "Page 3 of 9", "3 / 9", roman numerals. */
+gboolean dn_pdf_is_page_number (const char *text);
 /* TRUE when @text ends a sentence or clause (。！？；： . ! ? ; :). */
 gboolean dn_pdf_ends_sentence (const char *text);
 

@@ -11,7 +11,25 @@
  * blocks their heading level.
  *
  * poppler never prints: its diagnostics arrive through GLib logging in the
- * "Poppler" domain, which is captured for the read and turned into warnings. */
+ * "Poppler" domain, which is captured for the read and turned into warnings
+ * (the handler is process-wide while a read runs: one read at a time per
+ * process, as the batch runner's one child per file gives).
+ *
+ * What analysis gets, per block (all with hints page and bbox):
+ * - paragraph: the lines of one paragraph joined by '\n' with no space
+ *   beside it (DN_HINT_WRAPPED_LINES when more than one); a new paragraph
+ *   starts where the font size or an all-bold line changes, the vertical
+ *   gap grows, or the previous line left room for this line's first word;
+ *   DN_HINT_CONTINUES when it runs on past its page (see
+ *   mark_continuations); font_size, bold, align, indent; cells of a grid
+ *   too small to trust are kept as one paragraph per row, joined by tabs,
+ *   with DN_HINT_UNCERTAIN and a TABLE_UNCERTAIN warning;
+ * - heading: a paragraph matching an outline entry, outline_level set;
+ * - table / table_row / table_cell: aligned columns, first row
+ *   DN_HINT_HEADER_ROW, wrapped cell lines joined by '\n';
+ * - figure: an image placement; attrs image (with --images), media_type,
+ *   width, height; captions stay paragraphs next to it;
+ * - furniture: attr role header / footer / page_number. */
 #include <cairo.h>
 #include <errno.h>
 #include <poppler.h>
@@ -243,7 +261,8 @@ apply_outline (GArray *entries, GPtrArray *blocks, int page)
 typedef struct {
   DnNode *head[PDF_EDGE];
   DnNode *tail[PDF_EDGE];
-  gboolean tail_open[PDF_EDGE]; /* last line fills the column */
+  DnPdfBlockFit head_fit[PDF_EDGE];
+  DnPdfBlockFit tail_fit[PDF_EDGE];
   guint n_head, n_tail;
   double height;
 } PageEdges;
@@ -290,23 +309,6 @@ furniture_key (const char *text, Zone zone)
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-is_page_number (const char *text)
-{
-  static GRegex *re;
-  static gsize once;
-  if (g_once_init_enter (&once)) {
-    re = g_regex_new ("^\\s*(?:[-–—~‧·]?\\s*\\d{1,4}\\s*[-–—~‧·]?"
-                      "|第\\s*\\d{1,4}\\s*頁(?:\\s*[,，/、]?\\s*共\\s*\\d{1,4}\\s*頁)?"
-                      "|(?:[Pp]age|頁次?)\\s*[:：]?\\s*\\d{1,4}(?:\\s*(?:of|/)\\s*\\d{1,4})?"
-                      "|\\d{1,4}\\s*/\\s*\\d{1,4}"
-                      "|[ivxlcdm]{1,7}|[IVXLCDM]{1,7})\\s*$",
-                      G_REGEX_OPTIMIZE, 0, NULL);
-    g_once_init_leave (&once, 1);
-  }
-  return g_regex_match (re, text, 0, NULL);
-}
-
 static void
 mark_furniture (GArray *edges, guint n_pages)
 {
@@ -348,7 +350,7 @@ mark_furniture (GArray *edges, guint n_pages)
         const char *text = dn_node_get_text (node);
         g_autofree char *key = furniture_key (text, z);
         guint c = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
-        gboolean number = is_page_number (text);
+        gboolean number = dn_pdf_is_page_number (text);
         if (c >= need || (number && (c >= 2 || n_pages == 1))) {
           dn_node_set_node_type (node, DN_NODE_FURNITURE);
           dn_node_set_attr (node, DN_ATTR_ROLE, number ? "page_number" : z == ZONE_TOP ? "header" : "footer");
@@ -359,36 +361,38 @@ mark_furniture (GArray *edges, guint n_pages)
 }
 
 static DnNode *
-last_body (PageEdges *pe, gboolean *open)
+last_body (PageEdges *pe, double *room)
 {
   for (guint i = pe->n_tail; i > 0; i--)
     if (dn_node_get_node_type (pe->tail[i - 1]) != DN_NODE_FURNITURE) {
-      *open = pe->tail_open[i - 1];
+      *room = pe->tail_fit[i - 1].room;
       return pe->tail[i - 1];
     }
   return NULL;
 }
 
 static DnNode *
-first_body (PageEdges *pe)
+first_body (PageEdges *pe, double *need)
 {
   for (guint i = 0; i < pe->n_head; i++)
-    if (dn_node_get_node_type (pe->head[i]) != DN_NODE_FURNITURE)
+    if (dn_node_get_node_type (pe->head[i]) != DN_NODE_FURNITURE) {
+      *need = pe->head_fit[i].need;
       return pe->head[i];
+    }
   return NULL;
 }
 
-/* A paragraph that ends a page with a full line and without closing
- * punctuation, followed by a page that opens with an unmarked paragraph,
- * runs on. */
+/* A paragraph that ends a page without closing punctuation, with too
+ * little room left on its last line for the next page's first word, runs
+ * on when that page opens with an unmarked paragraph. */
 static void
 mark_continuations (GArray *edges)
 {
   for (guint p = 0; p + 1 < edges->len; p++) {
-    gboolean open = FALSE;
-    DnNode *last = last_body (&g_array_index (edges, PageEdges, p), &open);
-    DnNode *next = first_body (&g_array_index (edges, PageEdges, p + 1));
-    if (last == NULL || !open || next == NULL || dn_node_get_node_type (last) != DN_NODE_PARAGRAPH ||
+    double room = 0, need = 0;
+    DnNode *last = last_body (&g_array_index (edges, PageEdges, p), &room);
+    DnNode *next = first_body (&g_array_index (edges, PageEdges, p + 1), &need);
+    if (last == NULL || next == NULL || room > need || next == NULL || dn_node_get_node_type (last) != DN_NODE_PARAGRAPH ||
         dn_node_get_node_type (next) != DN_NODE_PARAGRAPH)
       continue;
     if (dn_pdf_ends_sentence (dn_node_get_text (last)) || dn_pdf_starts_with_marker (dn_node_get_text (next)))
@@ -525,20 +529,19 @@ write_images (PopplerPage *page, int page_no, GArray *images, GPtrArray *figures
   }
 }
 
-/* An unnamed file holding @data, read from the start; -1 on failure. */
+/* A file holding @data, read from the start: an unnamed memory file where
+ * the system has them (@path_out NULL), else a temporary file whose path
+ * goes to @path_out (the caller unlinks it). Returns -1 on failure. */
 static int
-bytes_to_fd (GBytes *data)
+bytes_to_fd (GBytes *data, char **path_out)
 {
   int fd = -1;
+  *path_out = NULL;
 #ifdef __linux__
   fd = memfd_create ("docnorm-pdf", MFD_CLOEXEC);
 #endif
   if (fd < 0) {
-    char *path = NULL;
-    fd = g_file_open_tmp ("docnorm-pdf-XXXXXX", &path, NULL);
-    if (path != NULL)
-      g_unlink (path);
-    g_free (path);
+    fd = g_file_open_tmp ("docnorm-pdf-XXXXXX", path_out, NULL);
     if (fd < 0)
       return -1;
   }
@@ -548,34 +551,50 @@ bytes_to_fd (GBytes *data)
     ssize_t n = write (fd, p, len);
     if (n < 0 && errno == EINTR)
       continue;
-    if (n <= 0) {
-      close (fd);
-      return -1;
-    }
+    if (n <= 0)
+      goto fail;
     p += n;
     len -= (gsize) n;
   }
-  if (lseek (fd, 0, SEEK_SET) != 0) {
-    close (fd);
-    return -1;
+  if (lseek (fd, 0, SEEK_SET) == 0)
+    return fd;
+fail:
+  close (fd);
+  if (*path_out != NULL) {
+    g_unlink (*path_out);
+    g_clear_pointer (path_out, g_free);
   }
-  return fd;
+  return -1;
 }
 
-/* poppler-glib 22.x crashes in poppler_document_new_from_bytes() and
- * _from_data() when a password is given and wrong (its retry copies the
- * memory stream badly); the file-descriptor path fails cleanly instead.
- * So the bytes are opened without a password first, and only an encrypted
- * file is reopened with one, from an unnamed in-memory file. */
+/* poppler-glib 22.x mishandles a wrong password when reading from memory
+ * or from a descriptor: its retry reuses a stream the failed attempt freed
+ * (poppler_document_new_from_bytes() and _from_data() crash,
+ * _from_fd() reads freed memory). The by-file path retries cleanly. So the
+ * bytes are opened without a password first, and only an encrypted file is
+ * reopened with one, by file name: /proc/self/fd/N of a memory file, or a
+ * temporary file unlinked as soon as poppler holds it open. */
 static PopplerDocument *
 open_with_password (GBytes *data, const char *password, GError **perr)
 {
-  int fd = bytes_to_fd (data);
+  char *tmp_path = NULL;
+  int fd = bytes_to_fd (data, &tmp_path);
   if (fd < 0) {
     g_set_error (perr, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE, "cannot stage the encrypted PDF");
     return NULL;
   }
-  return poppler_document_new_from_fd (fd, password, perr);
+  g_autofree char *path = tmp_path != NULL ? g_strdup (tmp_path) : g_strdup_printf ("/proc/self/fd/%d", fd);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  PopplerDocument *pd = NULL;
+  if (uri != NULL)
+    pd = poppler_document_new_from_file (uri, password, perr);
+  else
+    g_set_error (perr, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE, "cannot stage the encrypted PDF");
+  close (fd);
+  if (tmp_path != NULL)
+    g_unlink (tmp_path);
+  g_free (tmp_path);
+  return pd;
 }
 
 static gboolean
@@ -591,11 +610,14 @@ open_document (GBytes *data, const DnReadOptions *options, DnDocument *doc, Popp
       return FALSE;
     }
     pd = open_with_password (data, options->password, &perr);
-    if (pd == NULL && !g_error_matches (perr, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE)) {
-      /* The file opened as encrypted a moment ago: any failure now is the
-       * password (poppler reports some as "damaged"). */
+    if (pd == NULL && g_error_matches (perr, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
       g_clear_error (&perr);
       g_set_error (error, DN_ERROR, DN_ERROR_ENCRYPTED, "encrypted PDF: wrong password");
+      return FALSE;
+    }
+    if (pd == NULL && g_error_matches (perr, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE)) {
+      g_set_error (error, DN_ERROR, DN_ERROR_IO, "%s", perr->message);
+      g_clear_error (&perr);
       return FALSE;
     }
     if (pd != NULL)
@@ -688,14 +710,14 @@ pdf_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **
     }
     if (options->images_dir != NULL)
       write_images (page, p + 1, images, res.figures, options->images_dir, doc);
-    for (guint b = 0; b < res.blocks->len && pe.n_head < PDF_EDGE; b++)
+    for (guint b = 0; b < res.blocks->len && pe.n_head < PDF_EDGE; b++) {
+      pe.head_fit[pe.n_head] = g_array_index (res.fits, DnPdfBlockFit, b);
       pe.head[pe.n_head++] = g_ptr_array_index (res.blocks, b);
+    }
     guint from = res.blocks->len > PDF_EDGE ? res.blocks->len - PDF_EDGE : 0;
     for (guint b = from; b < res.blocks->len; b++) {
-      DnNode *n = g_ptr_array_index (res.blocks, b);
-      guint idx;
-      pe.tail_open[pe.n_tail] = g_ptr_array_find (res.open_blocks, n, &idx);
-      pe.tail[pe.n_tail++] = n;
+      pe.tail_fit[pe.n_tail] = g_array_index (res.fits, DnPdfBlockFit, b);
+      pe.tail[pe.n_tail++] = g_ptr_array_index (res.blocks, b);
     }
     g_array_append_val (edges, pe);
     apply_outline (outline, res.blocks, p + 1);

@@ -30,7 +30,7 @@ static const char review_css[] =
   "#warnings h2{border:0;margin-top:.3rem;color:#b71c1c}#warnings.none h2{color:#1b5e20}"
   "#warnings code{font-weight:bold;background:#fff;padding:0 .3rem;border-radius:3px}"
   ".page{color:#777;font-size:.8rem;margin-left:.4rem}"
-  ".null{color:#999}"
+  ".null{color:#999}.badlink{text-decoration:underline dotted #c62828}"
   "#outline ol{padding-left:1.5rem;margin:.2rem 0}"
   ".body section{border-left:3px solid #e3e3e3;padding-left:.8rem;margin:.6rem 0}"
   ".body .label{color:#555;margin-right:.3rem}"
@@ -41,6 +41,7 @@ static const char review_css[] =
   ".figure .img{color:#555;font-style:italic}"
   ".toc{background:#f6f6f6;padding:.3rem .8rem}"
   "pre{background:#f4f4f4;padding:.5rem;overflow-x:auto;white-space:pre-wrap}"
+  ".body p,.body div{margin:.45rem 0}.body li.labelled{list-style:none}"
   ".kind{color:#999;font-size:.75rem;text-transform:uppercase;margin-right:.4rem}";
 
 /* ---- escaping ---- */
@@ -211,10 +212,11 @@ append_run (GString *out, const char *start, const char *end, const MarkState *s
 {
   char *piece = g_strndup (start, (gsize) (end - start));
   gboolean link = st->href != NULL && safe_href (st->href);
-  if (link) {
-    g_string_append (out, "<a href=\"");
+  if (st->href != NULL) {
+    /* A target the page will not open is still there, on hover. */
+    g_string_append (out, link ? "<a href=\"" : "<span class=\"badlink\" title=\"");
     append_escaped (out, st->href);
-    g_string_append (out, "\" rel=\"noreferrer\">");
+    g_string_append (out, link ? "\" rel=\"noreferrer\">" : "\">");
   }
   for (guint k = 0; k < G_N_ELEMENTS (mark_tags); k++)
     if (st->marks & (1u << k))
@@ -223,14 +225,8 @@ append_run (GString *out, const char *start, const char *end, const MarkState *s
   for (guint k = G_N_ELEMENTS (mark_tags); k-- > 0;)
     if (st->marks & (1u << k))
       g_string_append (out, mark_tags[k].close);
-  if (link)
-    g_string_append (out, "</a>");
-  else if (st->href != NULL) {
-    /* A target the page will not open is still shown. */
-    g_string_append (out, " <span class=\"null\">[");
-    append_escaped (out, st->href);
-    g_string_append (out, "]</span>");
-  }
+  if (st->href != NULL)
+    g_string_append (out, link ? "</a>" : "</span>");
   g_free (piece);
 }
 
@@ -358,7 +354,8 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
     render_children (pg, node, section_depth);
     g_string_append (out, ordered ? "</ol>\n" : "</ul>\n");
   } else if (strcmp (type, "list_item") == 0) {
-    g_string_append (out, "<li>");
+    /* The item's own label replaces the browser's marker. */
+    g_string_append (out, str_member (node, "label") != NULL ? "<li class=\"labelled\">" : "<li>");
     append_label (out, node);
     append_marked_text (out, node);
     render_children (pg, node, section_depth);
@@ -429,7 +426,9 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
   } else {
     /* paragraph, caption, footnote, furniture, comment, toc, toc_entry … */
     const char *cls = strcmp (type, "paragraph") == 0 ? NULL : type;
-    g_string_append (out, "<div");
+    /* A paragraph is a <p> unless it holds blocks, which <p> cannot. */
+    const char *tag = cls == NULL && array_member (node, "children") == NULL ? "p" : "div";
+    g_string_append_printf (out, "<%s", tag);
     if (cls != NULL)
       g_string_append_printf (out, " class=\"%s\"", cls);
     g_string_append_c (out, '>');
@@ -448,7 +447,7 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
       g_string_append_printf (out, " … %" G_GINT64_FORMAT, int_member (node, "printed_page", 0));
     append_page (out, node);
     render_children (pg, node, section_depth);
-    g_string_append (out, "</div>\n");
+    g_string_append_printf (out, "</%s>\n", tag);
   }
 }
 

@@ -14,8 +14,8 @@
  *     the rules above, and the children follow directly, in order;
  *   - a member whose name is not an XML name is written <member name="…">.
  *
- * Characters XML 1.0 cannot carry (C0 controls other than tab, LF and CR)
- * are replaced with U+FFFD. Output is deterministic: member order is the
+ * Characters XML 1.0 cannot carry (C0 controls other than tab, LF and CR;
+ * U+FFFE, U+FFFF) are replaced with U+FFFD. Output is deterministic: member order is the
  * record's. */
 #include <libxml/xmlwriter.h>
 #include <string.h>
@@ -38,19 +38,28 @@ check (Out *o, int rc)
     o->failed = TRUE;
 }
 
-/* A copy of @s that XML 1.0 can carry. */
+/* XML 1.0 has no place for C0 controls other than tab, LF and CR, nor for
+ * U+FFFE and U+FFFF. */
+static gboolean
+xml_char_ok (gunichar c)
+{
+  return (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') && c != 0xFFFE && c != 0xFFFF;
+}
+
+/* A copy of valid UTF-8 @s that XML 1.0 can carry (U+FFFD in place of
+ * what it cannot). */
 static char *
 xml_safe (const char *s)
 {
   GString *out = NULL;
-  for (const char *p = s; *p != '\0'; p++) {
-    unsigned char c = (unsigned char) *p;
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (!xml_char_ok (c)) {
       if (out == NULL)
         out = g_string_new_len (s, p - s);
-      g_string_append (out, "\xEF\xBF\xBD");
+      g_string_append_unichar (out, 0xFFFD);
     } else if (out != NULL) {
-      g_string_append_c (out, (char) c);
+      g_string_append_len (out, p, g_utf8_next_char (p) - p);
     }
   }
   return out != NULL ? g_string_free (out, FALSE) : g_strdup (s);

@@ -66,7 +66,11 @@ def f_notes(out):
            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>')
     fn = ('<w:footnote w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
           '<w:r><w:t xml:space="preserve"> 資料來源：APEC 秘書處。</w:t></w:r></w:p></w:footnote>'
-          '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>第二個註腳。</w:t></w:r></w:p></w:footnote>')
+          '<w:footnote w:id="2"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t>第二個註腳。</w:t></w:r></w:p></w:footnote>'
+          # Unreferenced; its field never closes, which must not hide note 4.
+          '<w:footnote w:id="3"><w:p><w:r><w:t>註三</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+          '<w:r><w:instrText xml:space="preserve"> XE "x" </w:instrText></w:r></w:p></w:footnote>'
+          '<w:footnote w:id="4"><w:p><w:r><w:t>註四</w:t></w:r></w:p></w:footnote>')
     pkg.add_part("word/footnotes.xml", ooxml.part_xml("footnotes", sep + fn), CT_FOOTNOTES)
     pkg.main_rel("footnotes", "footnotes.xml")
     en = ('<w:endnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:endnote>'
@@ -169,11 +173,14 @@ def f_images(out):
     pkg.add_part("word/media/image2.png", png(1, 1, (0, 0, 255)))
     r1 = pkg.main_rel("image", "media/image1.png")
     r2 = pkg.main_rel("image", "media/image2.png")
+    pkg.add_part("word/embeddings/image1.png", png(1, 2, (0, 200, 0)))
+    r3 = pkg.main_rel("image", "embeddings/image1.png")
     vml = ('<w:r><w:pict><v:shape style="width:10pt;height:10pt" alt="VML 圖片"><v:imagedata r:id="%s" '
            'o:title="" xmlns:o="urn:schemas-microsoft-com:office:office"/></v:shape></w:pict></w:r>' % r2)
     body = (para(drawing(r1, "APEC TELWG 共同主席開場"), extra_ppr='<w:jc w:val="center"/>')
             + para(run("圖 1：APEC TELWG 共同主席開場"))
-            + para(vml) + para(run("圖 2：VML 圖片")))
+            + para(vml) + para(run("圖 2：VML 圖片"))
+            + para(drawing(r3, "同名圖檔", name="Picture 3", pid=3)) + para(run("圖 3：同名圖檔")))
     finish(pkg, body, os.path.join(out, "feature-images.docx"))
 
 
@@ -305,6 +312,8 @@ def f_body(out):
                    + run("mail") + '<w:r><w:sym w:font="Wingdings" w:char="F0E0"/></w:r>'
                    + '<w:r><w:sym w:font="Symbol" w:char="F061"/></w:r>')
             + para('<w:r><w:br w:type="page"/></w:r>' + run("新頁"))
+            + para('<w:r><w:ruby><w:rubyPr><w:rubyAlign w:val="center"/></w:rubyPr><w:rt><w:r><w:t>ㄊㄞˊ</w:t></w:r>'
+                   '</w:rt><w:rubyBase><w:r><w:t>臺</w:t></w:r></w:rubyBase></w:ruby></w:r>' + run("灣"))
             + para(run("置中"), extra_ppr='<w:jc w:val="center"/><w:outlineLvl w:val="9"/>'))
     pkg.add_part("docProps/core.xml",
                  ooxml.core_xml(title="功能範例", subject="DOCX 讀取", creator="王小明", keywords="APEC; 數位",
@@ -350,6 +359,41 @@ def f_numstyle(out):
             + para(run("覆寫"), num=3, ilvl=1)
             + para(run("未編號標題"), style="NumH1", extra_ppr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'))
     finish(pkg, body, os.path.join(out, "feature-numstyle.docx"))
+
+
+LINKSTYLES = (
+    '<w:style w:type="paragraph" w:styleId="LH1"><w:name w:val="heading 1"/><w:pPr><w:numPr><w:numId w:val="4"/>'
+    '</w:numPr><w:outlineLvl w:val="0"/></w:pPr></w:style>'
+    '<w:style w:type="paragraph" w:styleId="LH2"><w:name w:val="heading 2"/><w:pPr><w:numPr><w:numId w:val="4"/>'
+    '</w:numPr><w:outlineLvl w:val="1"/></w:pPr></w:style>'
+    '<w:style w:type="numbering" w:styleId="ReportList"><w:name w:val="Report List"/><w:pPr><w:numPr>'
+    '<w:numId w:val="5"/></w:numPr></w:pPr></w:style>'
+)
+
+
+def f_numlink(out):
+    # Heading styles that carry only a numId: the level is the one whose
+    # w:pStyle names the style. The num they use points at an abstract list
+    # that is only a numStyleLink to a numbering style, whose own num holds
+    # the levels (Word writes this for "list styles"). ECMA-376 §17.9.23:
+    # the pStyle link decides the level. LibreOffice 7.4 ignores it and
+    # prints every heading at level 0, so this file is not for PDF pairs.
+    pkg = ooxml.Package()
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=LINKSTYLES), wml_ct("styles"))
+    pkg.main_rel("styles", "styles.xml")
+    real = ('<w:abstractNum w:abstractNumId="7"><w:styleLink w:val="ReportList"/>'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="ideographLegalTraditional"/><w:pStyle w:val="LH1"/>'
+            '<w:lvlText w:val="%1、"/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="taiwaneseCountingThousand"/><w:pStyle w:val="LH2"/>'
+            '<w:lvlText w:val="%2、"/></w:lvl></w:abstractNum>'
+            '<w:abstractNum w:abstractNumId="8"><w:numStyleLink w:val="ReportList"/></w:abstractNum>')
+    numbering = ooxml.numbering_xml({}, {4: (8, {}), 5: (7, {})}).replace(
+        '<w:num w:numId="4">', real + '<w:num w:numId="4">')
+    pkg.add_part("word/numbering.xml", numbering, wml_ct("numbering"))
+    pkg.main_rel("numbering", "numbering.xml")
+    body = (para(run("目的"), style="LH1") + para(run("背景"), style="LH2") + para(run("範圍"), style="LH2")
+            + para(run("過程"), style="LH1") + para(run("行程"), style="LH2"))
+    finish(pkg, body, os.path.join(out, "feature-numlink.docx"))
 
 
 def f_hidden(out):
@@ -439,9 +483,34 @@ def make_bad(out):
         f.write(cfb(["WordDocument", "1Table", "\x05SummaryInformation"]))
 
 
+def make_stress(out):
+    """Legal but hostile shapes that must read in linear-ish time and bounded
+    stack: a 20 000-style basedOn chain, a table of wide vertically merged
+    rows, and 5 000 hyperlink relationships."""
+    d = os.path.join(out, "stress")
+    os.makedirs(d, exist_ok=True)
+    pkg = ooxml.Package()
+    chain = "".join('<w:style w:type="paragraph" w:styleId="S%d"><w:name w:val="S%d"/>%s</w:style>'
+                    % (i, i, '<w:basedOn w:val="S%d"/>' % (i - 1) if i else "<w:rPr><w:b/></w:rPr>")
+                    for i in range(20000))
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(extra=chain), wml_ct("styles"))
+    pkg.main_rel("styles", "styles.xml")
+    links = []
+    for i in range(5000):
+        rid = pkg.main_rel("hyperlink", "https://example.org/%d" % i, external=True)
+        links.append('<w:hyperlink r:id="%s">%s</w:hyperlink>' % (rid, run("L")))
+    cells = 1000
+    restart = "<w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>%s</w:tc>" % para(run("v"))
+    cont = "<w:tc><w:tcPr><w:vMerge/></w:tcPr>%s</w:tc>" % para("")
+    tbl = "<w:tbl><w:tblPr/><w:tr>%s</w:tr>%s</w:tbl>" % (restart * cells, ("<w:tr>%s</w:tr>" % (cont * cells)) * 10)
+    body = para(run("鏈末"), style="S19999") + para("".join(links)) + tbl
+    finish(pkg, body, os.path.join(d, "stress.docx"))
+
+
 def make_features(out):
     for f in (f_tables, f_notes, f_tracked, f_comments, f_textbox, f_toc, f_hyperlinks, f_images, f_strict,
-              f_mainpart, f_numbering, f_body, f_hidden, f_numstyle):
+              f_mainpart, f_numbering, f_body, f_hidden, f_numstyle, f_numlink):
         f(out)
     make_bad(out)
+    make_stress(out)
     print("feature samples and bad/ packages written")

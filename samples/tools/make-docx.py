@@ -228,6 +228,12 @@ class NumState:
             return self.counters[ilvl] + 1
         return self.starts.get(ilvl, 1)
 
+    def ambiguous(self, ilvl):
+        """Deeper levels were numbered since this level last counted: Word and
+        LibreOffice then disagree on this level's next number, so a heading
+        here goes to another list."""
+        return ilvl not in self.counters and any(k > ilvl for k in self.counters)
+
     def take(self, ilvl):
         self.counters[ilvl] = self.next_value(ilvl)
         for k in list(self.counters):
@@ -338,7 +344,7 @@ def build_seed(text, wordnum):
             if wordnum and word_label(fam, value, paren_full) == re.sub(r"\s", "", label):
                 # The first list whose counters reach this value; else a new
                 # list starting here (the seed restarts or skips numbers).
-                state = next((st for st in lists if st.next_value(fam) == value), None)
+                state = next((st for st in lists if st.next_value(fam) == value and not st.ambiguous(fam)), None)
                 if state is None:
                     state = NumState(len(lists) + 2, {fam: value})
                     lists.append(state)

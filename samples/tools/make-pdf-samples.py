@@ -10,7 +10,7 @@ qpdf or damaged by byte surgery:
   feature-report.pdf      cover grid, running header 出國報告, footer "- N -",
                           headings (PDF outline), a paragraph running across a
                           page break, an itinerary table, a figure with caption
-  feature-columns.pdf     full-width title, then two text columns
+  feature-columns.pdf     full-width title, then two text columns; a tagged PDF
   feature-scan.pdf        one page holding only an image (no text layer)
   encrypted-rc4.pdf       feature-columns.pdf, RC4 128-bit, user password "docnorm"
   encrypted-aes256.pdf    feature-columns.pdf, AES-256, user password "docnorm"
@@ -210,8 +210,11 @@ def feature_scan(path, tmp):
     doc.save(path)
 
 
-def to_pdf(docx_path, out_dir):
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", out_dir, docx_path],
+def to_pdf(docx_path, out_dir, tagged=False):
+    target = "pdf"
+    if tagged:
+        target = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+    subprocess.run(["soffice", "--headless", "--convert-to", target, "--outdir", out_dir, docx_path],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return os.path.join(out_dir, os.path.splitext(os.path.basename(docx_path))[0] + ".pdf")
 
@@ -225,7 +228,7 @@ def main():
                          ("feature-scan", feature_scan)):
             d = os.path.join(tmp, name + ".docx")
             fn(d, tmp)
-            shutil.copy(to_pdf(d, tmp), os.path.join(out, name + ".pdf"))
+            shutil.copy(to_pdf(d, tmp, tagged=name == "feature-columns"), os.path.join(out, name + ".pdf"))
     cols = os.path.join(out, "feature-columns.pdf")
     subprocess.run(["qpdf", "--allow-weak-crypto", "--encrypt", PASSWORD, "owner-" + PASSWORD, "128", "--use-aes=n", "--",
                     cols, os.path.join(out, "encrypted-rc4.pdf")], check=True)

@@ -6,7 +6,10 @@ file:
    "sections": [[id, level, label, title, canonical_part], ...],
    "warning_codes": [sorted, unique]}
 
-  run_analysis_golden.py DOCNORM SAMPLES_DIR EXPECTED_DIR [--update]
+  run_analysis_golden.py DOCNORM SAMPLES_DIR EXPECTED_DIR [--pattern REGEX] [--update]
+
+Samples are the files in SAMPLES_DIR whose name matches REGEX (default: the
+text seeds, seed-NNN.txt); SAMPLE.EXT is compared with EXPECTED_DIR/SAMPLE.json.
 
 Also checks, for every seed:
   - the record validates against schemas/ (dnschema);
@@ -97,8 +100,13 @@ def check_invariants(name, record):
 def main(argv):
     update = "--update" in argv
     argv = [a for a in argv if a != "--update"]
+    pattern = r"seed-\d+\.txt"
+    if "--pattern" in argv:
+        i = argv.index("--pattern")
+        pattern = argv[i + 1]
+        del argv[i:i + 2]
     docnorm, samples, expected = argv[1:4]
-    names = sorted(n for n in os.listdir(samples) if re.fullmatch(r"seed-\d+\.txt", n))
+    names = sorted(n for n in os.listdir(samples) if re.fullmatch(pattern, n))
     if not names:
         print("no seed samples in %s" % samples)
         return 1
@@ -113,7 +121,8 @@ def main(argv):
             continue
         failed += check_invariants(name, record)
         got = summary(record)
-        exp_path = os.path.join(expected, name[:-4] + ".json")
+        stem = os.path.splitext(name)[0]
+        exp_path = os.path.join(expected, stem + ".json")
         text = json.dumps(got, ensure_ascii=False, indent=1) + "\n"
         if update:
             with open(exp_path, "w", encoding="utf-8") as f:
@@ -140,7 +149,6 @@ def main(argv):
             else:
                 print("ok %s" % name)
         # Other encodings of the same seed must analyse the same.
-        stem = name[:-4]
         for other in sorted(os.listdir(samples)):
             if other.startswith(stem + ".") and other != name:
                 o = summary(convert(docnorm, os.path.join(samples, other)))

@@ -429,22 +429,23 @@ test_page_wrap_join (void **state)
   (void) state;
   DnDocument *doc = dn_document_new ();
   DnNode *root = dn_document_get_root (doc);
-  const char *texts[] = { "壹、目的", "1. 重視線上兒童個資保護：為避免業者擅加蒐集，會員認為應採取", NULL,
+  const char *texts[] = { "壹、目的", "1. 重視線上兒童個資保護：為避免業者擅加蒐集，會員認為應採取", NULL, NULL,
                           "更高保護。新加坡發布準則。", "2. 第二點說明。", "3. 第三點\n跨行的文字。" };
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++) {
     DnNode *n;
     if (texts[i] == NULL) {
-      /* A running footer between the halves: it stays out of the text. */
+      /* A footer and a running header between the halves: they stay out
+       * of the text, in their order. */
       n = dn_node_append_new (root, DN_NODE_FURNITURE);
-      dn_node_set_text (n, "- 3 -");
-      dn_node_set_attr (n, DN_ATTR_ROLE, "page_number");
-      dn_node_hints (n)->page = 1;
+      dn_node_set_text (n, i == 2 ? "- 3 -" : "出國報告");
+      dn_node_set_attr (n, DN_ATTR_ROLE, i == 2 ? "page_number" : "header");
+      dn_node_hints (n)->page = i == 2 ? 1 : 2;
       continue;
     }
     n = dn_node_append_new (root, DN_NODE_PARAGRAPH);
     dn_node_set_text (n, texts[i]);
     dn_node_hints (n)->page = i < 2 ? 1 : 2;
-    if (i == 5)
+    if (i == 6)
       dn_node_hints (n)->flags |= DN_HINT_WRAPPED_LINES;
   }
   dn_analyse_document (doc);
@@ -453,9 +454,31 @@ test_page_wrap_join (void **state)
   DnNode *p = dn_node_next (dn_node_first_child (s1));
   assert_string_equal (dn_node_get_text (p), "重視線上兒童個資保護：為避免業者擅加蒐集，會員認為應採取更高保護。新加坡發布準則。");
   assert_int_equal (dn_node_get_node_type (dn_node_next (p)), DN_NODE_FURNITURE);
+  assert_string_equal (dn_node_get_text (dn_node_next (p)), "- 3 -");
+  assert_string_equal (dn_node_get_text (dn_node_next (dn_node_next (p))), "出國報告");
   DnNode *p3 = dn_node_last_child (s1);
   assert_string_equal (dn_node_get_text (p3), "第三點跨行的文字。");
   assert_true (dn_document_has_warning (doc, "PARAGRAPH_JOINED"));
+  dn_document_free (doc);
+}
+
+/* A page number a text extraction left in the flow becomes furniture, and
+ * the paragraph it cut in two is joined. */
+static void
+test_text_page_number (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = { "壹、目的", "會員認為應採取", "59", "更高保護。", "- 4 -", NULL };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  DnNode *s1 = dn_node_first_child (dn_document_get_root (doc));
+  DnNode *p = dn_node_next (dn_node_first_child (s1));
+  assert_string_equal (dn_node_get_text (p), "會員認為應採取更高保護。");
+  DnNode *f = dn_node_next (p);
+  assert_int_equal (dn_node_get_node_type (f), DN_NODE_FURNITURE);
+  assert_string_equal (dn_node_get_attr (f, DN_ATTR_ROLE), "page_number");
+  assert_string_equal (dn_node_get_text (f), "59");
+  assert_int_equal (dn_node_get_node_type (dn_node_next (f)), DN_NODE_FURNITURE);
   dn_document_free (doc);
 }
 
@@ -578,6 +601,7 @@ main (void)
     cmocka_unit_test (test_sections_stack),
     cmocka_unit_test (test_reader_labels_equal_typed),
     cmocka_unit_test (test_page_wrap_join),
+    cmocka_unit_test (test_text_page_number),
     cmocka_unit_test (test_wrapped_heading_toc),
     cmocka_unit_test (test_toc_mismatch_warns),
     cmocka_unit_test (test_figures_and_residue),

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 
 DOCNORM, SAMPLES = sys.argv[1], sys.argv[2]
 failures = []
@@ -73,6 +74,7 @@ check("欄一\t欄二\n第二行" in paras, "tab and line break kept")
 check("書籤TehXY" in paras, "bookmarks, proofing marks and rendered page breaks leave no trace")
 check("co\u00adoperate e\u2011mail\uf0e0\u03b1" in paras, "soft hyphen (U+00AD), non-breaking hyphen, w:sym (Wingdings kept, Symbol α mapped)")
 check("新頁" in paras, "page break leaves the text")
+check("臺灣" in paras, "ruby: base text kept, phonetic guide dropped")
 check(paras.get("置中", {}).get("hints", {}).get("align") in ("center",), "alignment hint")
 furn = nodes(rec, "furniture")
 check([f.get("role") for f in furn] == ["header", "page_number"], "header and footer furniture: %r"
@@ -111,6 +113,11 @@ check(got == [("目的", "壹、", "heading"), ("背景", "一、", "heading"), 
               ("項目B", "2.", "paragraph"), ("覆寫", "C)", "paragraph"), ("未編號標題", None, "heading")],
       "numbering through styles, lvlRestart 0, lvlOverride with a whole lvl, numId 0: %r" % got)
 
+rec = read("feature-numlink.docx")
+got = [(n.get("label"), n.get("text")) for n in nodes(rec, "heading")]
+check(got == [("壹、", "目的"), ("一、", "背景"), ("二、", "範圍"), ("貳、", "過程"), ("一、", "行程")],
+      "levels from lvl pStyle links, levels through numStyleLink: %r" % got)
+
 # ---- tables ----
 rec = read("feature-tables.docx")
 tables = [n for n in rec["body"]["children"] if n["type"] == "table"]
@@ -139,7 +146,9 @@ check(refs == [(9, "fn1"), (22, "fn2")], "note_ref spans %r" % refs)
 notes = nodes(rec, "footnote")
 check([(n.get("note_id"), n.get("role"), texts(n, "paragraph")) for n in notes] ==
       [("fn1", "footnote", [" 資料來源：APEC 秘書處。"]), ("fn2", "footnote", ["第二個註腳。"]),
-       ("en1", "endnote", ["章末附註。"])], "footnotes and endnotes, separators skipped")
+       ("fn3", "footnote", ["註三"]), ("fn4", "footnote", ["註四"]), ("en1", "endnote", ["章末附註。"])],
+      "footnotes and endnotes, separators skipped, an unclosed field ends with its note")
+check([n.get("label") for n in notes] == ["1", "2", None, None, "1"], "note labels are the reference numbers")
 
 rec = read("feature-comments.docx")
 check(texts(rec, "paragraph")[0] == "會議共有多位代表出席。", "comment marks leave body text alone")
@@ -172,16 +181,25 @@ check(links == [("APEC 網站", "https://www.apec.org/"), ("第二節", "#sec2")
 
 rec = read("feature-images.docx")
 figs = nodes(rec, "figure")
-check(len(figs) == 2, "two figures")
-if len(figs) == 2:
+check(len(figs) == 3, "three figures")
+if len(figs) == 3:
     check(figs[0].get("alt") == "APEC TELWG 共同主席開場" and figs[0].get("media_type") == "image/png"
           and figs[0].get("image") == "word/media/image1.png" and figs[0].get("width") == 200,
           "DrawingML figure attrs %r" % figs[0])
     check(figs[1].get("alt") == "VML 圖片" and figs[1].get("image") == "word/media/image2.png", "VML figure attrs")
 with tempfile.TemporaryDirectory() as d:
     rc, rec2, _ = convert("feature-images.docx", "--images", d)
-    check(rc == 0 and sorted(os.listdir(d)) == ["feature-images-image1.png", "feature-images-image2.png"],
-          "--images writes stable names: %r" % (os.listdir(d),))
+    check(rc == 0 and sorted(os.listdir(d)) == ["feature-images-image1-2.png", "feature-images-image1.png",
+                                                 "feature-images-image2.png"],
+          "--images writes stable, distinct names: %r" % (os.listdir(d),))
+    if rc == 0:
+        names = [f.get("image") for f in nodes(rec2, "figure")]
+        check(names == ["feature-images-image1.png", "feature-images-image2.png", "feature-images-image1-2.png"],
+              "figure image attrs name the written files: %r" % names)
+        with open(os.path.join(d, "feature-images-image1-2.png"), "rb") as fh:
+            data = fh.read()
+        with zipfile.ZipFile(os.path.join(SAMPLES, "feature-images.docx")) as z:
+            check(data == z.read("word/embeddings/image1.png"), "written image is the embedded part's bytes")
 
 # ---- package variants ----
 rec = read("feature-strict.docx")
@@ -197,6 +215,17 @@ with tempfile.TemporaryDirectory() as d:
     shutil.copy(os.path.join(SAMPLES, "seed-002-manual.docx"), fake)
     rc, rec, err = convert(None, path=fake)
     check(rc == 0 and rec["source"]["format"] == "docx", "a .pdf that is a DOCX reads as DOCX (%s)" % err.strip())
+
+# ---- legal but hostile shapes read in bounded time and stack ----
+rec = read("stress/stress.docx")
+b = rec["body"]["children"]
+check(len(b) == 3 and b[0].get("text") == "鏈末", "20 000-style basedOn chain reads")
+check(any(w["code"] == "DOCX_STYLE_LOOP" for w in rec.get("warnings", [])), "over-long style chain is reported")
+check(len(b) == 3 and len(b[1].get("marks", [])) == 5000 and b[1]["marks"][-1].get("href") == "https://example.org/4999",
+      "5 000 hyperlink relationships resolve")
+check(len(b) == 3 and len(b[2]["children"]) == 11 and len(b[2]["children"][0]["children"]) == 1000
+      and b[2]["children"][0]["children"][-1].get("row_span") == 11
+      and len(b[2]["children"][1].get("children", [])) == 0, "1 000 columns merged down 11 rows")
 
 # ---- hostile and unsupported inputs: exit status and message ----
 bad = {"bad/zip-bomb.docx": (1, "zip bomb"), "bad/traversal.docx": (1, ".."), "bad/absolute.docx": (1, "absolute"),

@@ -185,7 +185,11 @@ def blocks(bs, v, in_cell=False):
 
 
 def pandoc_view(md):
-    proc = subprocess.run([PANDOC, "-f", "gfm", "-t", "json"], input=md, capture_output=True, timeout=60)
+    # Without bare-URL autolinking: pandoc 2.17's version of it swallows a
+    # hard line break after "。" that follows a link (its commonmark reader
+    # does not), and turning URLs in text into links is not the writer's.
+    proc = subprocess.run([PANDOC, "-f", "gfm-autolink_bare_uris", "-t", "json"], input=md, capture_output=True,
+                          timeout=60)
     ast = json.loads(proc.stdout)
     v = {"headings": [], "texts": [], "cells": [], "code": [], "images": [], "links": []}
     blocks(ast["blocks"], v)
@@ -216,12 +220,14 @@ def main():
             rec = subprocess.run([DOCNORM, "convert", "--hints"] + args + [path], capture_output=True, env=env, timeout=120)
             md = subprocess.run([DOCNORM, "convert", "-t", "markdown"] + args + [path], capture_output=True,
                                 env=env, timeout=120)
-            md2 = subprocess.run([DOCNORM, "convert", "-t", "markdown"] + args + [path], capture_output=True,
-                                 env=env, timeout=120)
             if rec.returncode != 0 or md.returncode != 0:
                 check(label + ": converts", False, (rec.stderr, md.stderr))
                 continue
-            check(label + ": deterministic", md.stdout == md2.stdout)
+            if name == sorted(os.listdir(d))[0]:
+                # Once per folder: the suite shares two cores.
+                md2 = subprocess.run([DOCNORM, "convert", "-t", "markdown"] + args + [path], capture_output=True,
+                                     env=env, timeout=120)
+                check(label + ": deterministic", md.stdout == md2.stdout)
             if expected is not None:
                 exp_path = os.path.join(expected, name + ".md")
                 if update:

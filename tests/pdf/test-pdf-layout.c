@@ -70,16 +70,19 @@ test_wrapped_paragraphs (void **state)
   assert_true (h->x0 == 72 && h->y0 == 100 && h->y1 == 144);
   assert_true (h->font_size == 12);
   assert_int_equal (h->align, DN_ALIGN_JUSTIFY);
-  /* The second paragraph ends with a short line: the page result lists it
-   * as not open-ended; the first one neither. */
-  assert_int_equal (res.open_blocks->len, 0);
+  /* Both paragraphs end with a short line: 27 em of room is left, more
+   * than any next first word needs. */
+  assert_int_equal (res.fits->len, 2);
+  const DnPdfBlockFit *fit = &g_array_index (res.fits, DnPdfBlockFit, 0);
+  assert_true (fit->room == 27 * 12);
+  assert_true (fit->need == 2 * 12); /* one CJK glyph and its em of slack */
   dn_pdf_page_result_clear (&res);
   dn_node_free (root);
   g_array_free (g, TRUE);
 }
 
-/* A line that fills the column and ends mid-sentence is open-ended (the
- * reader marks CONTINUES across pages from this). */
+/* A paragraph whose last line fills the column leaves no room (the reader
+ * marks CONTINUES across pages from this). */
 static void
 test_open_ended (void **state)
 {
@@ -90,8 +93,8 @@ test_open_ended (void **state)
   DnPdfPageResult res;
   DnNode *root = layout (g, NULL, 0, &res);
   assert_int_equal (dn_node_count_children (root), 1);
-  assert_int_equal (res.open_blocks->len, 1);
-  assert_ptr_equal (g_ptr_array_index (res.open_blocks, 0), dn_node_first_child (root));
+  assert_int_equal (res.fits->len, 1);
+  assert_true (g_array_index (res.fits, DnPdfBlockFit, 0).room == 0);
   dn_pdf_page_result_clear (&res);
   dn_node_free (root);
   g_array_free (g, TRUE);
@@ -275,6 +278,18 @@ test_markers (void **state)
   assert_false (dn_pdf_ends_sentence (""));
 }
 
+static void
+test_page_numbers (void **state)
+{
+  const char *yes[] = { "3", " 12 ", "- 3 -", "— 14 —", "第 3 頁", "第3頁", "第 3 頁，共 9 頁", "Page 3 of 9",
+                        "page 4", "3 / 9", "iv", "XII" };
+  const char *no[] = { "出國報告", "第 3 章", "2024 年", "3 月 4 日", "12345", "- 3 - 出國報告", "" };
+  for (guint i = 0; i < G_N_ELEMENTS (yes); i++)
+    assert_true (dn_pdf_is_page_number (yes[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (no); i++)
+    assert_false (dn_pdf_is_page_number (no[i]));
+}
+
 /* Nothing at all: no blocks, no crash. */
 static void
 test_empty_page (void **state)
@@ -301,6 +316,7 @@ main (void)
     cmocka_unit_test (test_two_columns),
     cmocka_unit_test (test_figures),
     cmocka_unit_test (test_markers),
+    cmocka_unit_test (test_page_numbers),
     cmocka_unit_test (test_empty_page),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -101,6 +101,10 @@ def test_report():
     check(meta.get("tagged") is False, "tagged is a boolean (false here)")
 
     body = [n for n in rec["body"]["children"]]
+    title = body[1] if len(body) > 1 else {}
+    check(title.get("text") == "出席 2024 年亞太經濟合作(APEC)第三次資深官員\n會議期間相關會議"
+          and title["hints"].get("align") == "center" and title["hints"].get("font_size") == 20.0
+          and "wrapped_lines" in flags(title), f"feature-report: wrapped centred title {title}")
     furniture = [(n.get("role"), n.get("text"), n.get("page")) for n in body if n["type"] == "furniture"]
     for p in (2, 3, 4):
         check(("header", "出國報告", p) in furniture, f"feature-report: running header on page {p}")
@@ -174,6 +178,7 @@ def test_columns():
     rc, rec, _ = convert("feature-columns.pdf")
     if not check(rc == 0, f"feature-columns: exit {rc}"):
         return
+    check(rec["metadata"].get("tagged") is True, "feature-columns: exported as a tagged PDF")
     body = rec["body"]["children"]
     texts = [n.get("text", "") for n in body]
     expected = ["數位經濟指導小組會議紀要（兩欄）", "左欄開始：" + P1, P2, P4, P3, "右欄開始：" + P4, P1,

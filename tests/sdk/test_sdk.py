@@ -75,9 +75,9 @@ def in_tmp(tmp):
         return 1
     env["PKG_CONFIG_PATH"] = os.path.dirname(pcs[0])
     libdir = os.path.dirname(os.path.dirname(pcs[0]))
-    # Meson drops the build rpath on install; the temporary prefix is not on
-    # the loader's path.
-    env["LD_LIBRARY_PATH"] = libdir + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+    # No LD_LIBRARY_PATH: the installed docnorm finds its library through
+    # its install rpath, and plugins resolve against the loaded library.
+    env.pop("LD_LIBRARY_PATH", None)
     docnorm = os.path.join(prefix, "bin", "docnorm")
 
     p = run(["pkg-config", "--variable=plugindir", "docnorm-plugin"], env=env)
@@ -96,6 +96,7 @@ def in_tmp(tmp):
     shutil.copytree(os.path.join(SRC, "examples"), examples)
     for ex, module in (("reader-csv", "docnorm-csv.so"), ("writer-plaintext", "docnorm-plaintext.so")):
         d = os.path.join(examples, ex)
+        run(["make", "-C", d, "clean"], env=env)  # a module a developer built in the source tree
         p = run(["make", "-C", d, "CFLAGS=-O2 -Wall -Wextra -Werror"], env=env)
         check("example %s builds warning-free with pkg-config" % ex, p.returncode == 0)
         p = run(["make", "-C", d, "install"], env=env)

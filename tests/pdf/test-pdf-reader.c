@@ -1,0 +1,161 @@
+/* The PDF reader linked statically (DN_PLUGIN_STATIC): probe scores, the
+ * limits in DnReadOptions, error codes, and that poppler's diagnostics
+ * never escape the reader. Samples come from $PDF_SAMPLES. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "docnorm.h"
+
+const DnPluginDesc *dn_plugin_pdf_get_desc (void);
+
+static guint escaped_logs;
+
+static void
+count_log (const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data)
+{
+  escaped_logs++;
+}
+
+static GBytes *
+load (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("PDF_SAMPLES"), name, NULL);
+  char *data = NULL;
+  gsize len = 0;
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  return g_bytes_new_take (data, len);
+}
+
+/* Reads sample @name; returns the document or NULL with @error set. */
+static DnDocument *
+read_sample (const char *name, DnReadOptions *opts, GError **error)
+{
+  const DnPluginDesc *desc = dn_plugin_pdf_get_desc ();
+  g_autoptr (GBytes) data = load (name);
+  DnDocument *doc = dn_document_new ();
+  if (!desc->reader->read (data, opts, doc, error)) {
+    dn_document_free (doc);
+    return NULL;
+  }
+  return doc;
+}
+
+static void
+test_probe (void **state)
+{
+  const DnReaderVTable *r = dn_plugin_pdf_get_desc ()->reader;
+  guint8 head[2048];
+  memset (head, ' ', sizeof head);
+  memcpy (head, "%PDF-1.7", 8);
+  assert_int_equal (r->probe (head, sizeof head, sizeof head, NULL), 95);
+  memset (head, ' ', sizeof head);
+  memcpy (head + 1000, "%PDF-", 5);  /* junk before the header, within 1024 */
+  assert_int_equal (r->probe (head, sizeof head, sizeof head, "x.bin"), 95);
+  memset (head, ' ', sizeof head);
+  memcpy (head + 1100, "%PDF-", 5);  /* too far in */
+  assert_int_equal (r->probe (head, sizeof head, sizeof head, "x.pdf"), 0);
+  assert_int_equal (r->probe ((const guint8 *) "PK\3\4", 4, 4, "x.pdf"), 0);
+  assert_int_equal (r->probe ((const guint8 *) "%PDF", 4, 4, NULL), 0);
+  assert_int_equal (r->probe (head, 0, 0, NULL), 0);
+}
+
+static void
+test_page_limit (void **state)
+{
+  DnReadOptions opts;
+  dn_read_options_init (&opts);
+  opts.limits.max_pages = 1;
+  GError *error = NULL;
+  DnDocument *doc = read_sample ("feature-report.pdf", &opts, &error);
+  assert_non_null (doc);
+  assert_true (dn_document_has_warning (doc, "PAGE_LIMIT"));
+  DnSourceInfo info;
+  dn_document_get_source (doc, &info);
+  assert_int_equal (info.pages, 4);
+  guint n = 0;
+  for (DnNode *c = dn_node_first_child (dn_document_get_root (doc)); c != NULL; c = dn_node_next (c), n++)
+    assert_int_equal (dn_node_get_hints (c)->page, 1);
+  assert_true (n > 3);
+  dn_document_free (doc);
+}
+
+static void
+test_node_limit (void **state)
+{
+  DnReadOptions opts;
+  dn_read_options_init (&opts);
+  opts.limits.max_nodes = 5;
+  GError *error = NULL;
+  DnDocument *doc = read_sample ("feature-report.pdf", &opts, &error);
+  assert_null (doc);
+  assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_LIMIT));
+  g_clear_error (&error);
+}
+
+static void
+test_errors (void **state)
+{
+  DnReadOptions opts;
+  dn_read_options_init (&opts);
+  GError *error = NULL;
+  assert_null (read_sample ("encrypted-aes256.pdf", &opts, &error));
+  assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_ENCRYPTED));
+  assert_string_equal (error->message, "encrypted PDF (use --password)");
+  g_clear_error (&error);
+
+  opts.password = "nope";
+  assert_null (read_sample ("encrypted-rc4.pdf", &opts, &error));
+  assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_ENCRYPTED));
+  g_clear_error (&error);
+
+  opts.password = "docnorm";
+  DnDocument *doc = read_sample ("encrypted-rc4.pdf", &opts, &error);
+  assert_non_null (doc);
+  assert_string_equal (dn_document_get_meta_string (doc, "title"), "兩欄排版樣本");
+  dn_document_free (doc);
+
+  opts.password = NULL;
+  assert_null (read_sample ("damaged-header-only.pdf", &opts, &error));
+  assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_CORRUPT));
+  g_clear_error (&error);
+}
+
+/* poppler complains loudly about the damaged samples; all of it must end
+ * up as warnings, none in the process's log. */
+static void
+test_poppler_is_silent (void **state)
+{
+  escaped_logs = 0;
+  GLogFunc old = g_log_set_default_handler (count_log, NULL);
+  DnReadOptions opts;
+  dn_read_options_init (&opts);
+  GError *error = NULL;
+  DnDocument *doc = read_sample ("damaged-garbage.pdf", &opts, &error);
+  assert_non_null (doc);
+  assert_true (dn_document_has_warning (doc, "PDF_DAMAGED"));
+  dn_document_free (doc);
+  doc = read_sample ("damaged-truncated.pdf", &opts, &error);
+  dn_document_free (doc);
+  g_clear_error (&error);
+  assert_null (read_sample ("damaged-header-only.pdf", &opts, &error));
+  g_clear_error (&error);
+  g_log_set_default_handler (old, NULL);
+  assert_int_equal (escaped_logs, 0);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_probe),
+    cmocka_unit_test (test_page_limit),
+    cmocka_unit_test (test_node_limit),
+    cmocka_unit_test (test_errors),
+    cmocka_unit_test (test_poppler_is_silent),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
