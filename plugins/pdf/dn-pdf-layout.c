@@ -807,7 +807,11 @@ static gboolean
 line_centred (const Line *ln, const RegionBounds *rb)
 {
   double mid = (rb->left + rb->right) / 2;
-  return ln->x0 > rb->left + ln->size && fabs ((ln->x0 + ln->x1) / 2 - mid) < ln->size;
+  /* Short on both sides, and clearly shorter than the column: a nearly
+   * full line says nothing about alignment. */
+  return ln->x0 > rb->left + ln->size && ln->x1 < rb->right - ln->size &&
+         ln->x1 - ln->x0 < 0.8 * (rb->right - rb->left) &&
+         fabs ((ln->x0 + ln->x1) / 2 - mid) < ln->size;
 }
 
 /* Centred, or as wide as the column and so centred too. */
@@ -875,6 +879,31 @@ column_continues (const Line *a, const Line *b, const RegionBounds *rb_a)
   return !dn_pdf_ends_sentence (a->text) && !dn_pdf_starts_with_marker (b->text);
 }
 
+/* The line after unit @k when it is a line of @region, else NULL. */
+static const Line *
+next_line (Page *pg, guint k, int region)
+{
+  if (k >= pg->units->len)
+    return NULL;
+  const Unit *u = &g_array_index (pg->units, Unit, k);
+  return u->kind == UNIT_LINE && u->region == region ? &u->line : NULL;
+}
+
+/* A first-line indent after a sentence end: @b starts further right than
+ * both @a and @c, which start together (a hanging indent has @b and @c
+ * together instead). Catches a new paragraph after a full last line. */
+static gboolean
+first_line_indent (const Line *a, const Line *b, const Line *c)
+{
+  if (c == NULL || fabs (a->x0 - c->x0) > 0.5 * a->size)
+    return FALSE;
+  /* An indent of a few em, not a right-aligned number, after a sentence
+   * end that is not a dot leader. */
+  if (b->x0 < c->x0 + 1.5 * b->size || b->x0 > c->x0 + 5 * b->size)
+    return FALSE;
+  return dn_pdf_ends_sentence (a->text) && !g_str_has_suffix (a->text, "..");
+}
+
 static void
 set_box (DnHints *h, double x0, double y0, double x1, double y1)
 {
@@ -932,6 +961,14 @@ emit_paragraph (Page *pg, DnNode *parent, Unit **lines, guint n, const RegionBou
   const Line *first = &lines[0]->line;
   h->indent = round (MAX (first->x0 - rb->left, 0.0) * 100) / 100;
   all_centred &= any_centred;
+  /* A last line starting where a longer line above starts is left-aligned
+   * (a hanging indent), however central it happens to look. */
+  const Line *last_line = &lines[n - 1]->line;
+  for (guint i = 0; i + 1 < n && all_centred; i++) {
+    const Line *ln = &lines[i]->line;
+    if (fabs (ln->x0 - last_line->x0) < 1.0 && ln->x1 > last_line->x1 + ln->size)
+      all_centred = FALSE;
+  }
   if (all_centred)
     h->align = DN_ALIGN_CENTER;
   else if (n > 1 && all_full)
@@ -1014,7 +1051,8 @@ emit_units (Page *pg, DnNode *parent, const DnPdfImage *images, DnPdfPageResult 
         brk = !column_continues (&last->line, &u->line, rb);
       else
         brk = u == NULL || u->kind != UNIT_LINE || u->region != last->region || last->uncertain ||
-              u->uncertain || paragraph_break (&last->line, &u->line, rb, pg->page_h);
+              u->uncertain || paragraph_break (&last->line, &u->line, rb, pg->page_h) ||
+              first_line_indent (&last->line, &u->line, next_line (pg, k + 1, u->region));
       if (brk) {
         emit_paragraph (pg, parent, (Unit **) pending->pdata, pending->len, rb, res);
         g_ptr_array_set_size (pending, 0);

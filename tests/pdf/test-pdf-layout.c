@@ -81,6 +81,43 @@ test_wrapped_paragraphs (void **state)
   g_array_free (g, TRUE);
 }
 
+/* First-line indents: a full line ending a sentence, then an indented
+ * line, starts a paragraph; a hanging indent (continuations indented under
+ * a marker) does not. */
+static void
+test_indents (void **state)
+{
+  GArray *g = g_array_new (FALSE, FALSE, sizeof (DnPdfGlyph));
+  g_autofree char *full = repeat ("字", 29);
+  g_autofree char *end = g_strconcat (full, "。", NULL);
+  g_autofree char *ind = repeat ("字", 28);
+  add_line (g, full, 72, 100, 12);
+  add_line (g, end, 72, 116, 12);        /* full, ends a sentence */
+  add_line (g, ind, 96, 132, 12);        /* indented two em */
+  add_line (g, full, 72, 148, 12);
+  g_autofree char *item = g_strconcat ("(一)", ind, NULL);
+  add_line (g, item, 72, 180, 12);       /* after a gap: a full list item line */
+  add_line (g, ind, 96, 196, 12);        /* hanging: indented, */
+  add_line (g, "完。", 96, 212, 12);     /* and so is the next */
+  DnPdfPageResult res;
+  DnNode *root = layout (g, NULL, 0, &res);
+  assert_int_equal (dn_node_count_children (root), 3);
+  DnNode *p = dn_node_first_child (root);
+  g_autofree char *e1 = g_strdup_printf ("%s\n%s", full, end);
+  assert_string_equal (dn_node_get_text (p), e1);
+  p = dn_node_next (p);
+  g_autofree char *e2 = g_strdup_printf ("%s\n%s", ind, full);
+  assert_string_equal (dn_node_get_text (p), e2);
+  assert_true (dn_node_get_hints (p)->indent == 24);
+  p = dn_node_next (p);
+  g_autofree char *e3 = g_strdup_printf ("%s\n%s\n完。", item, ind);
+  assert_string_equal (dn_node_get_text (p), e3);
+  assert_int_not_equal (dn_node_get_hints (p)->align, DN_ALIGN_CENTER);
+  dn_pdf_page_result_clear (&res);
+  dn_node_free (root);
+  g_array_free (g, TRUE);
+}
+
 /* A paragraph whose last line fills the column leaves no room (the reader
  * marks CONTINUES across pages from this). */
 static void
@@ -310,6 +347,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_wrapped_paragraphs),
     cmocka_unit_test (test_open_ended),
+    cmocka_unit_test (test_indents),
     cmocka_unit_test (test_font_and_latin_wrap),
     cmocka_unit_test (test_table),
     cmocka_unit_test (test_uncertain_grid),
