@@ -240,6 +240,10 @@ child_setup (const DnBatchSettings *s, int err_fd)
   dup2 (err_fd, STDERR_FILENO);
   close (err_fd);
 
+  /* A crash is recorded, not dumped: a core of a large address space takes
+   * seconds to write and litters the disk. */
+  struct rlimit no_core = { 0, 0 };
+  setrlimit (RLIMIT_CORE, &no_core);
   if (s->max_memory > 0) {
     struct rlimit rl = { .rlim_cur = s->max_memory, .rlim_max = s->max_memory };
     setrlimit (RLIMIT_AS, &rl);

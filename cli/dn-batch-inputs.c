@@ -231,8 +231,7 @@ add_archive (DnBatchInputs *inputs, const char *path, const char *rel)
 #endif
 }
 
-static void add_path (DnBatchInputs *inputs, const char *path, const char *rel,
-                      gboolean walking);
+static void add_path (DnBatchInputs *inputs, const char *path, const char *rel);
 
 static gint
 compare_names (gconstpointer a, gconstpointer b)
@@ -275,7 +274,7 @@ add_tree (DnBatchInputs *inputs, const char *dir, const char *dir_rel, const cha
       else if ((S_ISREG (lst.st_mode) ||
                 (S_ISLNK (lst.st_mode) && stat (child, &st) == 0 && S_ISREG (st.st_mode))) &&
                wanted (inputs, cglob, FALSE))
-        add_path (inputs, child, crel, TRUE);
+        add_path (inputs, child, crel);
     }
     g_free (cglob);
     g_free (crel);
@@ -285,7 +284,7 @@ add_tree (DnBatchInputs *inputs, const char *dir, const char *dir_rel, const cha
 }
 
 static void
-add_path (DnBatchInputs *inputs, const char *path, const char *rel, gboolean walking)
+add_path (DnBatchInputs *inputs, const char *path, const char *rel)
 {
   struct stat st;
   if (stat (path, &st) != 0) {
@@ -296,7 +295,6 @@ add_path (DnBatchInputs *inputs, const char *path, const char *rel, gboolean wal
   } else if (is_zip_name (path)) {
     add_archive (inputs, path, rel);
   } else {
-    (void) walking;
     g_ptr_array_add (inputs->items, input_new (path, NULL, -1, rel));
   }
 }
@@ -305,7 +303,7 @@ void
 dn_batch_inputs_add (DnBatchInputs *inputs, const char *arg)
 {
   char *rel = mirror_path (arg);
-  add_path (inputs, arg, rel, FALSE);
+  add_path (inputs, arg, rel);
   g_free (rel);
 }
 
@@ -336,6 +334,19 @@ dn_batch_inputs_add_list (DnBatchInputs *inputs, const char *file, GError **erro
   return ok;
 }
 
+static gboolean
+same_source (const DnBatchInput *a, const DnBatchInput *b)
+{
+  if (g_strcmp0 (a->member, b->member) != 0)
+    return FALSE;
+  char *ca = g_canonicalize_filename (a->path, NULL);
+  char *cb = g_canonicalize_filename (b->path, NULL);
+  gboolean same = strcmp (ca, cb) == 0;
+  g_free (ca);
+  g_free (cb);
+  return same;
+}
+
 void
 dn_batch_inputs_dedupe (DnBatchInputs *inputs)
 {
@@ -350,6 +361,11 @@ dn_batch_inputs_dedupe (DnBatchInputs *inputs)
       continue;
     }
     const DnBatchInput *other = g_hash_table_lookup (rels, in->rel);
+    if (other != NULL && same_source (other, in)) {
+      /* The same file spelt two ways ("./a.txt", "a.txt"). */
+      dn_batch_input_free (in);
+      continue;
+    }
     if (other != NULL && in->error == NULL) {
       in->error = g_error_new (DN_ERROR, DN_ERROR_IO, "its record would overwrite the record of %s%s%s",
                                other->path, other->member != NULL ? " member " : "",

@@ -77,7 +77,10 @@ typedef struct {
   GString *msg;
   GString *err;            /* the last ERR_TAIL bytes */
   gint64 started;          /* monotonic µs */
+  gint64 ended;            /* when reaped */
   gboolean timed_out;
+  int wstatus;
+  struct rusage ru;
 } DnBatchWorker;
 
 typedef struct {
@@ -268,7 +271,9 @@ progress_show (DnBatch *b, gboolean force)
   b->last_progress = now;
   guint total = b->inputs.items->len;
   double secs = (double) (now - b->started) / G_USEC_PER_SEC;
-  double rate = secs > 0 ? b->done / secs : 0;
+  /* Skipped inputs (--resume) cost next to nothing: the rate and ETA count
+   * conversions only. */
+  double rate = secs > 0 ? (b->done - b->skipped) / secs : 0;
   char eta[32] = "--:--";
   if (rate > 0 && b->done < total) {
     guint left = (guint) ceil ((total - b->done) / rate);
@@ -295,6 +300,8 @@ signal_name (int sig)
   case SIGILL: return "SIGILL";
   case SIGKILL: return "SIGKILL";
   case SIGTERM: return "SIGTERM";
+  case SIGINT: return "SIGINT";
+  case SIGHUP: return "SIGHUP";
   case SIGTRAP: return "SIGTRAP";
   case SIGSYS: return "SIGSYS";
   case SIGXCPU: return "SIGXCPU";
@@ -472,10 +479,12 @@ parse_messages (const GString *msg, JsonObject **start, JsonObject **result)
 }
 
 static void
-worker_finish (DnBatch *b, DnBatchWorker *w, int wstatus, const struct rusage *ru)
+worker_finish (DnBatch *b, DnBatchWorker *w)
 {
   const DnBatchInput *in = b->inputs.items->pdata[w->index];
-  double seconds = (double) (g_get_monotonic_time () - w->started) / G_USEC_PER_SEC;
+  int wstatus = w->wstatus;
+  const struct rusage *ru = &w->ru;
+  double seconds = (double) (w->ended - w->started) / G_USEC_PER_SEC;
   JsonObject *start, *result;
   parse_messages (w->msg, &start, &result);
   JsonObject *error = NULL;
@@ -620,6 +629,40 @@ worker_kill (DnBatchWorker *w)
   kill (w->pid, SIGKILL);
 }
 
+/* Starts children until -j are running or the inputs run out; inputs known
+ * bad from the start are recorded on the way. */
+static void
+fill_slots (DnBatch *b, GArray *running, guint *next_io)
+{
+  GPtrArray *items = b->inputs.items;
+  guint next = *next_io;
+  while ((int) running->len < b->jobs && next < items->len) {
+    const DnBatchInput *in = items->pdata[next];
+    if (in->error != NULL) {
+      JsonObject *e = error_object (dn_error_code_name (in->error->code), in->error->message);
+      record_outcome (b, in, NULL, NULL, e, NULL, 0);
+      next++;
+      continue;
+    }
+    DnBatchWorker w;
+    GError *error = NULL;
+    if (!worker_spawn (b, next, &w, &error)) {
+      if (running->len > 0) {
+        g_error_free (error);
+        break;   /* out of processes: wait for one to end */
+      }
+      JsonObject *e = error_object ("io", error->message);
+      record_outcome (b, in, NULL, NULL, e, NULL, 0);
+      g_error_free (error);
+      next++;
+      continue;
+    }
+    g_array_append_val (running, w);
+    next++;
+  }
+  *next_io = next;
+}
+
 /* Runs every input; returns the stop signal (0 when the set completed). */
 static int
 batch_run (DnBatch *b)
@@ -632,30 +675,7 @@ batch_run (DnBatch *b)
   while (next < items->len || running->len > 0) {
     if (stop_signal != 0)
       break;
-    while ((int) running->len < b->jobs && next < items->len) {
-      const DnBatchInput *in = items->pdata[next];
-      if (in->error != NULL) {
-        JsonObject *e = error_object (dn_error_code_name (in->error->code), in->error->message);
-        record_outcome (b, in, NULL, NULL, e, NULL, 0);
-        next++;
-        continue;
-      }
-      DnBatchWorker w;
-      GError *error = NULL;
-      if (!worker_spawn (b, next, &w, &error)) {
-        if (running->len > 0) {
-          g_error_free (error);
-          break;   /* out of processes: wait for one to end */
-        }
-        JsonObject *e = error_object ("io", error->message);
-        record_outcome (b, in, NULL, NULL, e, NULL, 0);
-        g_error_free (error);
-        next++;
-        continue;
-      }
-      g_array_append_val (running, w);
-      next++;
-    }
+    fill_slots (b, running, &next);
     if (running->len == 0)
       continue;
 
@@ -681,6 +701,7 @@ batch_run (DnBatch *b)
       g_usleep (1000);
 
     now = g_get_monotonic_time ();
+    GArray *finished = g_array_new (FALSE, TRUE, sizeof (DnBatchWorker));
     for (guint i = 0; i < running->len;) {
       DnBatchWorker *w = &g_array_index (running, DnBatchWorker, i);
       if (w->msg_fd >= 0)
@@ -690,23 +711,45 @@ batch_run (DnBatch *b)
       int wstatus = 0;
       struct rusage ru = { 0 };
       pid_t reaped = 0;
-      if (w->msg_fd < 0 && w->err_fd < 0)
-        reaped = wait4 (w->pid, &wstatus, WNOHANG, &ru);
-      if (reaped == 0 && timeout_us > 0 && now - w->started >= timeout_us) {
+      /* Checked every round, not only after end of file: something the child
+       * started may hold its pipes open after it is gone. WNOWAIT leaves it
+       * a zombie, so its process group cannot be reused before the kill. */
+      siginfo_t si;
+      memset (&si, 0, sizeof si);
+      if (waitid (P_PID, (id_t) w->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == w->pid) {
+        kill (-w->pid, SIGKILL);   /* anything the child left running */
+        while ((reaped = wait4 (w->pid, &wstatus, 0, &ru)) < 0 && errno == EINTR)
+          ;
+      } else if (timeout_us > 0 && now - w->started >= timeout_us) {
         worker_kill (w);
         while ((reaped = wait4 (w->pid, &wstatus, 0, &ru)) < 0 && errno == EINTR)
           ;
         w->timed_out = TRUE;
       }
       if (reaped == w->pid) {
-        kill (-w->pid, SIGKILL);   /* anything the child left running */
-        worker_finish (b, w, wstatus, &ru);
-        worker_release (w);
+        if (w->msg_fd >= 0)
+          drain (&w->msg_fd, w->msg, MSG_CAP, FALSE);
+        if (w->err_fd >= 0)
+          drain (&w->err_fd, w->err, ERR_TAIL, TRUE);
+        w->ended = g_get_monotonic_time ();
+        w->wstatus = wstatus;
+        w->ru = ru;
+        g_array_append_val (finished, *w);
         g_array_remove_index (running, i);
       } else {
         i++;
       }
     }
+    /* Replacements first: recording an outcome waits for fdatasync, and the
+     * free cores should not wait with it. */
+    if (finished->len > 0 && stop_signal == 0)
+      fill_slots (b, running, &next);
+    for (guint i = 0; i < finished->len; i++) {
+      DnBatchWorker *w = &g_array_index (finished, DnBatchWorker, i);
+      worker_finish (b, w);
+      worker_release (w);
+    }
+    g_array_unref (finished);
     progress_show (b, FALSE);
   }
 
@@ -783,7 +826,7 @@ dn_cmd_batch (int argc, char **argv)
     "line per input.");
   g_option_context_set_description (ctx,
     "Exit status: 0 every input converted, 1 some failed (see the manifest),\n"
-    "2 usage, 3 OUTDIR or the manifest cannot be written, 130/143 interrupted.");
+    "2 usage, 3 OUTDIR, the manifest or the --from list unusable, 130/143 interrupted.");
   g_option_context_add_main_entries (ctx, batch_entries, NULL);
   gboolean parsed = dn_cli_parse (ctx, "batch", &argc, &argv);
   g_option_context_free (ctx);
@@ -807,6 +850,12 @@ dn_cmd_batch (int argc, char **argv)
   if (opt_retry_failed && !opt_resume) {
     dn_cli_error ("batch", "--retry-failed goes with --resume");
     goto out;
+  }
+  for (int i = 1; i < argc; i++) {
+    if (strcmp (argv[i], "-") == 0) {
+      dn_cli_error ("batch", "'-' is not an input: use --from - to read paths from standard input");
+      goto out;
+    }
   }
 
   DnBatch b;

@@ -32,6 +32,7 @@ HOSTILE = {
     "noise.bin": (bytes(range(256)) * 16, "failed", "unknown_format", "unknown format"),
     "empty.txt": (b"", "failed", "no_text", "empty"),
     "warn.dntest": (b"DNTEST-WARN some text", "warnings", None, None),
+    "orphan.dntest": (b"DNTEST-ORPHAN leaves a sleeper", "ok", None, None),
 }
 
 
@@ -126,6 +127,9 @@ with tempfile.TemporaryDirectory() as tmp:
                   and not rec_exists, line)
             check("%s: one stderr line names it" % name,
                   sum(1 for l in err.splitlines() if l.startswith("docnorm: %s: " % src)) == 1, err)
+        elif status == "ok":
+            check("%s converted although a process it started holds the pipes" % name,
+                  line["status"] == "ok" and rec_exists and line["seconds"] < 5, line)
         else:
             check("%s converted with a warning" % name,
                   line["status"] == "warnings" and line["warnings"] == 1 and line["reader"] == "dntest" and rec_exists,
@@ -190,6 +194,14 @@ with tempfile.TemporaryDirectory() as tmp:
           and os.path.isfile(os.path.join("out-list", listed[0] + ".json"))
           and os.path.isfile(os.path.join("out-list", listed[1].lstrip("/") + ".json")), (p.returncode, p.stderr))
 
+    # The same file twice, spelt two ways, is one input; two files that
+    # would share a record name are not silently merged.
+    one = os.path.join("in", "good", "g0", SAMPLE_NAMES[0])
+    p = run(DOCNORM, ["batch", one, "./" + one, os.path.join("in", "good"), "-o", "out-dup", "-q"])
+    dup = [l["path"] for l in read_manifest("out-dup")]
+    check("one input however it is spelt", p.returncode == 0 and dup.count(one) == 1
+          and not any(d.startswith("./") for d in dup), (p.returncode, dup))
+
     # OUTDIR inside the walked tree is not walked into.
     shutil.copytree(os.path.join("in", "good", "g0"), "self")
     p = run(DOCNORM, ["batch", "self", "-o", "self/out", "-q"])
@@ -201,11 +213,18 @@ with tempfile.TemporaryDirectory() as tmp:
     for args, what in ((["batch", "in"], "no -o"), (["batch", "-o", "x"], "no input"),
                        (["batch", "in", "-o", "x", "--bogus"], "unknown option"),
                        (["batch", "in", "-o", "x", "-t", "nosuch"], "unknown writer"),
-                       (["batch", "in", "-o", "x", "--retry-failed"], "--retry-failed without --resume")):
+                       (["batch", "in", "-o", "x", "--retry-failed"], "--retry-failed without --resume"),
+                       (["batch", "-", "-o", "x"], "'-' as an input"),
+                       (["batch", "in", "-o", "x", "-j", "-1"], "negative -j")):
         p = run(DOCNORM, args)
         e = p.stderr.decode()
         check("usage: %s exits 2 with one line" % what, p.returncode == 2 and e.count("\n") == 1
               and e.startswith("docnorm: "), (p.returncode, e))
+
+    p = run(DOCNORM, ["batch", "--from", "no-such-list", "-o", "x"])
+    check("unreadable --from list exits 3 with one line", p.returncode == 3
+          and p.stderr.decode().startswith("docnorm: no-such-list: ") and p.stderr.count(b"\n") == 1,
+          (p.returncode, p.stderr))
 
     # On a terminal: a progress line; none with --quiet; colour unless NO_COLOR.
     def on_terminal(args, **extra):

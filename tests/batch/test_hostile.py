@@ -82,33 +82,36 @@ def docx(document_xml, extra=()):
 
 
 W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-GOOD_DOCX = docx('<?xml version="1.0" encoding="UTF-8"?><w:document %s><w:body><w:p><w:r><w:t>Report on a visit'
-                 ' to Tokyo</w:t></w:r></w:p></w:body></w:document>' % W)
-# 64 MiB of spaces inside one text run: about 64 KiB compressed, far past any
-# sane expansion ratio.
-BOMB_DOCX = docx(('<?xml version="1.0" encoding="UTF-8"?><w:document %s><w:body><w:p><w:r><w:t>' % W)
-                 + " " * (64 * 1024 * 1024) + "</w:t></w:r></w:p></w:body></w:document>")
 
-CASES = {
-    "pdf": {
-        "good.pdf": (good_pdf(), "ok", None),
-        "corrupt.pdf": (b"%PDF-1.7\n" + bytes((i * 7919) % 251 for i in range(20000)), "failed", "corrupt"),
-        "encrypted.pdf": (encrypted_pdf(), "failed", "encrypted"),
-    },
-    "docx": {
+
+def cases(fmt):
+    if fmt == "pdf":
+        return {
+            "good.pdf": (good_pdf(), "ok", None),
+            "corrupt.pdf": (b"%PDF-1.7\n" + bytes((i * 7919) % 251 for i in range(20000)), "failed", "corrupt"),
+            "encrypted.pdf": (encrypted_pdf(), "failed", "encrypted"),
+        }
+    GOOD_DOCX = docx('<?xml version="1.0" encoding="UTF-8"?><w:document %s><w:body><w:p><w:r><w:t>Report on a visit'
+                     ' to Tokyo</w:t></w:r></w:p></w:body></w:document>' % W)
+    # 64 MiB of spaces inside one text run: about 64 KiB compressed, far past
+    # any sane expansion ratio.
+    BOMB_DOCX = docx(('<?xml version="1.0" encoding="UTF-8"?><w:document %s><w:body><w:p><w:r><w:t>' % W)
+                     + " " * (64 * 1024 * 1024) + "</w:t></w:r></w:p></w:body></w:document>")
+    return {
         "good.docx": (GOOD_DOCX, "ok", None),
         "bomb.docx": (BOMB_DOCX, "failed", "limit"),
         # A well-formed package whose main part is not well-formed XML.
         "corrupt.docx": (docx('<?xml version="1.0"?><w:document %s><w:body><w:p><w:r><w:t>cut' % W),
                          "failed", "corrupt"),
-    },
-}[FORMAT]
+    }
+
 
 formats = run(DOCNORM, ["formats"], plugin_dir=PLUGIN_DIR).stdout.decode()
 if not any(line.split()[:1] == [FORMAT] for line in formats.splitlines()):
     print("SKIP: no %s reader in this build (docnorm formats lists: %r)" % (FORMAT, formats))
     sys.exit(77)
 
+CASES = cases(FORMAT)
 with tempfile.TemporaryDirectory() as tmp:
     os.chdir(tmp)
     os.makedirs("in")

@@ -139,6 +139,16 @@ with tempfile.TemporaryDirectory() as tmp:
     check("SIGTERM: finished records were not redone",
           [r for r, v in done_before.items() if after.get(r) != v] == [])
 
+    # Ctrl-C: the same clean stop, status 130.
+    running, rc, err = start_and_interrupt(["batch", "in", "-o", "out4", "-j", "2"], "out4", signal.SIGINT, 3)
+    check("SIGINT stops the batch with status 130", running and rc == 130 and "interrupted by SIGINT" in err,
+          (rc, err))
+    check("SIGINT: no child left, no partial files",
+          processes_mentioning(os.path.join(tmp, "in")) == [] and leftovers("out4") == [])
+    p = run(DOCNORM, ["batch", "in", "-o", "out4", "--resume", "-q"], plugin_dir=PLUGINS)
+    check("resume after SIGINT exits 0", p.returncode == 0, p.stderr)
+    check_complete("out4", "in", total, "after SIGINT")
+
     # What resume redoes: changed bytes, an older schema; not failures,
     # unless --retry-failed.
     os.makedirs("in3")

@@ -9,12 +9,15 @@
  *   OOM        allocates memory until an allocation fails (quickly under a
  *              RLIMIT_AS cap: pages are barely touched)
  *   EXIT       calls exit(3) from inside the reader
+ *   ORPHAN     leaves a process behind that sleeps a minute holding the
+ *              inherited pipes, then reads like OK
  *   CORRUPT    fails with DN_ERROR_CORRUPT
  *   ENCRYPTED  fails with DN_ERROR_ENCRYPTED
  * Never installed; tests load it through DOCNORM_PLUGIN_PATH. */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "docnorm.h"
 
@@ -53,6 +56,10 @@ dntest_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError
   }
   if (word_is (text, len, "EXIT"))
     exit (3);
+  if (word_is (text, len, "ORPHAN") && fork () == 0) {
+    sleep (60);
+    _exit (0);
+  }
   if (word_is (text, len, "CORRUPT")) {
     g_set_error (error, DN_ERROR, DN_ERROR_CORRUPT, "test input marked corrupt");
     return FALSE;
