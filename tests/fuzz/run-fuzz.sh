@@ -19,6 +19,13 @@ case $h in
   reader-html) dict=xml.dict ;;
   *) dict=numbering.dict ;;
 esac
+# Seconds one input may take before libFuzzer calls it a hang: the sample
+# PDFs are whole reports, which poppler plus analysis under ASan on a busy
+# machine can take tens of seconds to read.
+case $h in
+  reader-pdf) timeout=${FUZZ_TIMEOUT:-120} ;;
+  *) timeout=${FUZZ_TIMEOUT:-30} ;;
+esac
 # Tree-building harnesses: a few kilobytes already make large trees.
 case $h in
   analysis-tree|writer-*) set -- -max_len=16384 "$@" ;;
@@ -32,6 +39,6 @@ export G_SLICE=always-malloc G_DEBUG=gc-friendly
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1:abort_on_error=1:symbolize=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 export LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$here/lsan.supp:print_suppressions=0}"
-exec "$exe" -max_total_time="$secs" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=20 \
+exec "$exe" -max_total_time="$secs" -rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout="$timeout" \
   -dict="$here/$dict" -artifact_prefix="$build/fuzz-artifacts/$h/" -print_final_stats=1 \
   "$@" "$corpus"
