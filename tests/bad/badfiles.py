@@ -243,3 +243,34 @@ def encrypted_docx():
 def legacy_doc():
     """An OLE container with a WordDocument stream: a Word 97-2003 .doc."""
     return cfb([("WordDocument", b"\xec\xa5\xc1\x00" + b"\0" * 508), ("1Table", b"\0" * 512)])
+
+
+# ---- ODT ----
+
+ODT_MIME = b"application/vnd.oasis.opendocument.text"
+ODT_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    '</manifest:manifest>')
+
+
+def odt_content(body='<text:p>出國報告 docnorm</text:p>', doctype=""):
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n%s'
+            '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+            '<office:body><office:text>%s</office:text></office:body></office:document-content>' % (doctype, body))
+
+
+def odt(content=None, extra=()):
+    """A minimal ODT: mimetype first and stored, manifest, content.xml."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(zipfile.ZipInfo("mimetype"), ODT_MIME, compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/manifest.xml", ODT_MANIFEST)
+        z.writestr("content.xml", content if content is not None else odt_content())
+        for name, data in extra:
+            z.writestr(zipfile.ZipInfo(name), data)
+    return buf.getvalue()
+

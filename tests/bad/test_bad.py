@@ -302,8 +302,34 @@ try:
                    if f == "escape.png" and not os.path.join(r, f).startswith(images + os.sep)]
         check("no file written outside the images folder", not escaped, str(escaped))
 
-    # ---- readers added later by the SDK ----
+    # ---- ODT (shares the DOCX reader's zip and XML guards) ----
+    if need("odt", "ODT cases"):
+        good = badfiles.odt()
+        expect_record("minimal ODT (control)", write("good.odt", good), fmt="odt", text="docnorm")
+        expect_error("truncated ODT (half)", write("truncated.odt", good[:len(good) // 2]), [1, 4])
+        expect_record("a .docx that is really an ODT reads as ODT", write("really-odt.docx", good), fmt="odt")
+        secret = write("secret-odt.txt", b"TOP-SECRET-ODT-91c2")
+        expect_error_or_warned("ODT with an external entity (XXE)", write("xxe.odt", badfiles.odt(
+            badfiles.odt_content('<text:p>before &xxe; after</text:p>',
+                                 '<!DOCTYPE office:document-content [<!ENTITY xxe SYSTEM "file://%s">]>' % secret))),
+            [1], forbid="TOP-SECRET-ODT-91c2")
+        expect_error_or_warned("ODT nested 100,000 levels deep", write("deep.odt", badfiles.odt(
+            badfiles.odt_content("<text:section>" * 100000 + "<text:p>deep</text:p>" + "</text:section>" * 100000))),
+            [1])
+        # The ratio bomb without a stored mimetype is no longer recognisably
+        # ODT; keep the mimetype and bomb content.xml.
+        bomb_body = badfiles.odt_content().replace("<office:text>", "<office:text>" + " " * (24 << 20), 1)
+        expect_error("ODT zip bomb by ratio", write("bomb.odt", badfiles.odt(bomb_body)), [1], "ratio")
+
+    # ---- HTML ----
     if "html" in readers:
+        secret = write("secret-html.txt", b"TOP-SECRET-HTML-5d0e")
+        p, el, rec, why = convert_record(write("xxe.html", (
+            '<!DOCTYPE html [<!ENTITY xxe SYSTEM "file://%s">]><html><body><p>a &xxe; b</p></body></html>'
+            % secret).encode()))
+        check("HTML with an external entity does not read the file",
+              p is not None and (p.returncode != 0 or (rec is not None and "TOP-SECRET-HTML" not in json.dumps(rec))),
+              why or describe(p, el))
         expect_error_or_warned("HTML nested 100,000 levels deep",
                                write("deep.html", b"<html><body>" + b"<div>" * 100000 + b"deep" + b"</div>" * 100000),
                                [1])
