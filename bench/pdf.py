@@ -70,7 +70,7 @@ def main():
 
     files = [] if args.generated_only else sorted(
         os.path.join(args.samples, f) for f in os.listdir(args.samples)
-        if f.endswith(".pdf") and not f.startswith(("encrypted-", "damaged-")))
+        if f.endswith(".pdf"))
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(x) for x in args.pages.split(",") if x):
             big = os.path.join(tmp, f"generated-{n}p.pdf")

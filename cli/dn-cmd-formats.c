@@ -1,5 +1,6 @@
 /* docnorm formats: what loaded, and what was refused and why. */
 #include <stdio.h>
+#include <string.h>
 
 #include "dn-cli.h"
 
@@ -14,12 +15,15 @@ static void
 print_plugins (const DnRegistry *reg, gboolean readers)
 {
   printf ("%s:\n", readers ? "Readers" : "Writers");
+  int width = 6;
+  for (guint i = 0; i < dn_registry_get_n_plugins (reg); i++)
+    width = MAX (width, (int) strlen (dn_registry_get_plugin (reg, i, NULL)->name));
   for (guint i = 0; i < dn_registry_get_n_plugins (reg); i++) {
     const char *origin;
     const DnPluginDesc *d = dn_registry_get_plugin (reg, i, &origin);
     if ((readers ? (const void *) d->reader : (const void *) d->writer) == NULL)
       continue;
-    printf ("  %-6s %-8s %s (", d->name, d->version, d->description);
+    printf ("  %-*s %-8s %s (", width, d->name, d->version, d->description);
     print_list (d->extensions, ".");
     const char *license = dn_plugin_desc_get_license (d);
     if (license != NULL)

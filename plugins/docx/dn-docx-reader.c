@@ -2100,6 +2100,7 @@ static const DnPluginDesc docx_desc = {
   .media_types = docx_media_types,
   .extensions = docx_extensions,
   .reader = &docx_reader,
+  .license = "MIT",
 };
 
 DN_PLUGIN_REGISTER (docx, docx_desc)

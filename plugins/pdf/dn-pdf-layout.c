@@ -256,13 +256,12 @@ build_fragments (Page *pg)
 
 /* ---------- fragments → rows ---------- */
 
-static const Page *sort_page;
-
 static int
-cmp_frag_ycenter (gconstpointer a, gconstpointer b)
+cmp_frag_ycenter (gconstpointer a, gconstpointer b, gpointer data)
 {
-  const Frag *fa = &g_array_index (sort_page->frags, Frag, *(const guint *) a);
-  const Frag *fb = &g_array_index (sort_page->frags, Frag, *(const guint *) b);
+  const Page *pg = data;
+  const Frag *fa = &g_array_index (pg->frags, Frag, *(const guint *) a);
+  const Frag *fb = &g_array_index (pg->frags, Frag, *(const guint *) b);
   double ca = (fa->y0 + fa->y1) / 2, cb = (fb->y0 + fb->y1) / 2;
   if (ca != cb)
     return ca < cb ? -1 : 1;
@@ -270,10 +269,11 @@ cmp_frag_ycenter (gconstpointer a, gconstpointer b)
 }
 
 static int
-cmp_frag_x (gconstpointer a, gconstpointer b)
+cmp_frag_x (gconstpointer a, gconstpointer b, gpointer data)
 {
-  const Frag *fa = &g_array_index (sort_page->frags, Frag, *(const guint *) a);
-  const Frag *fb = &g_array_index (sort_page->frags, Frag, *(const guint *) b);
+  const Page *pg = data;
+  const Frag *fa = &g_array_index (pg->frags, Frag, *(const guint *) a);
+  const Frag *fb = &g_array_index (pg->frags, Frag, *(const guint *) b);
   return fa->x0 < fb->x0 ? -1 : fa->x0 > fb->x0;
 }
 
@@ -304,8 +304,7 @@ build_rows (Page *pg)
   for (guint i = 0; i < n; i++)
     if (g_array_index (pg->frags, Frag, i).n_chars > 0)
       order[live++] = i;
-  sort_page = pg;
-  qsort (order, live, sizeof (guint), cmp_frag_ycenter);
+  g_qsort_with_data (order, (gint) live, sizeof (guint), cmp_frag_ycenter, pg);
 
   Row *row = NULL;
   double row_h = 0;
@@ -331,7 +330,7 @@ build_rows (Page *pg)
    * change poppler put in another block). */
   for (guint r = 0; r < pg->rows->len; r++) {
     Row *rw = &g_array_index (pg->rows, Row, r);
-    g_array_sort (rw->frags, cmp_frag_x);
+    g_array_sort_with_data (rw->frags, cmp_frag_x, pg);
     guint w = 0;
     for (guint i = 0; i < rw->frags->len; i++) {
       guint idx = g_array_index (rw->frags, guint, i);

@@ -165,7 +165,8 @@ read_outline (PopplerDocument *pd)
     return entries;
   GPtrArray *stack = g_ptr_array_new ();
   g_ptr_array_add (stack, root);
-  while (stack->len > 0 && entries->len < PDF_MAX_OUTLINE) {
+  guint visited = 0;
+  while (stack->len > 0 && entries->len < PDF_MAX_OUTLINE && visited++ < 10 * PDF_MAX_OUTLINE) {
     PopplerIndexIter *it = g_ptr_array_index (stack, stack->len - 1);
     int level = (int) stack->len;
     PopplerAction *act = poppler_index_iter_get_action (it);
@@ -778,6 +779,7 @@ static const DnPluginDesc pdf_desc = {
   .media_types = pdf_media_types,
   .extensions = pdf_extensions,
   .reader = &pdf_reader,
+  .license = "MIT",
 };
 
 DN_PLUGIN_REGISTER (pdf, pdf_desc)

@@ -185,6 +185,7 @@ typedef struct {
   GString *out;
   JsonObject *body;
   guint heading_count;  /* anchors of the body's top-level headings */
+  guint unnamed_sections; /* anchors of sections without an id */
   gboolean top;         /* the node being rendered is a child of the body */
 } Page;
 
@@ -311,12 +312,19 @@ append_label (GString *out, JsonObject *node)
   }
 }
 
+/* A section's anchor: from its id, or, for sections analysis left without
+ * one (cover, abstract), from their order, which the outline and the body
+ * walk alike. */
 static void
-append_attr_anchor (GString *out, const char *prefix, const char *id)
+append_section_anchor (GString *out, JsonObject *section, guint *unnamed)
 {
-  g_string_append_printf (out, " id=\"%s", prefix);
-  append_escaped (out, id);
-  g_string_append_c (out, '"');
+  const char *id = str_member (section, "id");
+  if (id != NULL) {
+    g_string_append (out, "sec-");
+    append_escaped (out, id);
+  } else {
+    g_string_append_printf (out, "sec-n%u", ++*unnamed);
+  }
 }
 
 static void
@@ -327,11 +335,9 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
   if (type == NULL)
     return;
   if (strcmp (type, "section") == 0) {
-    g_string_append (out, "<section");
-    const char *id = str_member (node, "id");
-    if (id != NULL)
-      append_attr_anchor (out, "sec-", id);
-    g_string_append (out, ">");
+    g_string_append (out, "<section id=\"");
+    append_section_anchor (out, node, &pg->unnamed_sections);
+    g_string_append (out, "\">");
     render_children (pg, node, section_depth + 1);
     g_string_append (out, "</section>\n");
   } else if (strcmp (type, "heading") == 0) {
@@ -456,7 +462,7 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
 /* Sections (and headings outside sections) as nested lists linked to the
  * body's anchors. Returns the number of entries. */
 static guint
-outline (GString *out, JsonObject *node, guint *heading_count, guint depth)
+outline (GString *out, JsonObject *node, guint *heading_count, guint *unnamed, guint depth)
 {
   guint entries = 0;
   JsonArray *kids = array_member (node, "children");
@@ -477,8 +483,7 @@ outline (GString *out, JsonObject *node, guint *heading_count, guint depth)
     }
     g_string_append (out, "<li><a href=\"#");
     if (section) {
-      g_string_append (out, "sec-");
-      append_escaped (out, str_member (c, "id"));
+      append_section_anchor (out, c, unnamed);
     } else {
       g_string_append_printf (out, "h-%u", ++*heading_count);
     }
@@ -494,7 +499,7 @@ outline (GString *out, JsonObject *node, guint *heading_count, guint depth)
     g_string_append (out, "</a>");
     entries++;
     if (section)
-      entries += outline (out, c, heading_count, depth + 1);
+      entries += outline (out, c, heading_count, unnamed, depth + 1);
     g_string_append (out, "</li>");
   }
   if (open)
@@ -592,11 +597,11 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
   kv_section (s, "source", "Source", json_object_get_member (rec, "source"));
 
   g_string_append (s, "<nav id=\"outline\"><h2>Outline</h2>\n");
-  guint heading_count = 0;
-  if (outline (s, body, &heading_count, 0) == 0)
+  guint heading_count = 0, unnamed = 0;
+  if (outline (s, body, &heading_count, &unnamed, 0) == 0)
     g_string_append (s, "<p class=\"null\">No sections or headings.</p>\n");
   g_string_append (s, "</nav>\n<main class=\"body\"><h2>Body</h2>\n");
-  Page pg = { s, body, 0, FALSE };
+  Page pg = { .out = s, .body = body };
   render_children (&pg, body, 0);
   g_string_append (s, "</main>\n</body>\n</html>\n");
 

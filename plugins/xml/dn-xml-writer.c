@@ -265,6 +265,7 @@ static const DnPluginDesc xml_desc = {
   .media_types = xml_media_types,
   .extensions = xml_extensions,
   .writer = &xml_writer,
+  .license = "MIT",
 };
 
 DN_PLUGIN_REGISTER (xml, xml_desc)

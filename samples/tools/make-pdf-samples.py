@@ -12,12 +12,12 @@ qpdf or damaged by byte surgery:
                           page break, an itinerary table, a figure with caption
   feature-columns.pdf     full-width title, then two text columns; a tagged PDF
   feature-scan.pdf        one page holding only an image (no text layer)
-  encrypted-rc4.pdf       feature-columns.pdf, RC4 128-bit, user password "docnorm"
-  encrypted-aes256.pdf    feature-columns.pdf, AES-256, user password "docnorm"
-  damaged-truncated.pdf   feature-report.pdf cut at 60 % of its length
-  damaged-garbage.pdf     feature-report.pdf with its cross-reference table and
+  bad/encrypted-rc4.pdf       feature-columns.pdf, RC4 128-bit, user password "docnorm"
+  bad/encrypted-aes256.pdf    feature-columns.pdf, AES-256, user password "docnorm"
+  bad/damaged-truncated.pdf   feature-report.pdf cut at 60 % of its length
+  bad/damaged-garbage.pdf     feature-report.pdf with its cross-reference table and
                           trailer overwritten
-  damaged-header-only.pdf "%PDF-1.7" and nothing a parser can use
+  bad/damaged-header-only.pdf "%PDF-1.7" and nothing a parser can use
 
 Needs: python3-docx, libreoffice-writer-nogui, fonts-arphic-ukai, fonts-noto-cjk,
 qpdf. The outputs are committed; tests never run this script.
@@ -222,7 +222,7 @@ def to_pdf(docx_path, out_dir, tagged=False):
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "pdf")
-    os.makedirs(out, exist_ok=True)
+    os.makedirs(os.path.join(out, "bad"), exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for name, fn in (("feature-report", feature_report), ("feature-columns", feature_columns),
                          ("feature-scan", feature_scan)):
@@ -231,20 +231,20 @@ def main():
             shutil.copy(to_pdf(d, tmp, tagged=name == "feature-columns"), os.path.join(out, name + ".pdf"))
     cols = os.path.join(out, "feature-columns.pdf")
     subprocess.run(["qpdf", "--allow-weak-crypto", "--encrypt", PASSWORD, "owner-" + PASSWORD, "128", "--use-aes=n", "--",
-                    cols, os.path.join(out, "encrypted-rc4.pdf")], check=True)
+                    cols, os.path.join(out, "bad", "encrypted-rc4.pdf")], check=True)
     subprocess.run(["qpdf", "--encrypt", PASSWORD, "owner-" + PASSWORD, "256", "--",
-                    cols, os.path.join(out, "encrypted-aes256.pdf")], check=True)
+                    cols, os.path.join(out, "bad", "encrypted-aes256.pdf")], check=True)
     with open(os.path.join(out, "feature-report.pdf"), "rb") as f:
         data = f.read()
-    with open(os.path.join(out, "damaged-truncated.pdf"), "wb") as f:
+    with open(os.path.join(out, "bad", "damaged-truncated.pdf"), "wb") as f:
         f.write(data[: len(data) * 6 // 10])
     xref = data.rfind(b"xref")
     if xref < 0:
         xref = len(data) - 200
     garbled = data[:xref] + bytes((i * 37 + 11) % 256 for i in range(len(data) - xref))
-    with open(os.path.join(out, "damaged-garbage.pdf"), "wb") as f:
+    with open(os.path.join(out, "bad", "damaged-garbage.pdf"), "wb") as f:
         f.write(garbled)
-    with open(os.path.join(out, "damaged-header-only.pdf"), "wb") as f:
+    with open(os.path.join(out, "bad", "damaged-header-only.pdf"), "wb") as f:
         f.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes((i * 131 + 7) % 256 for i in range(2000)))
 
 

@@ -102,24 +102,24 @@ test_errors (void **state)
   DnReadOptions opts;
   dn_read_options_init (&opts);
   GError *error = NULL;
-  assert_null (read_sample ("encrypted-aes256.pdf", &opts, &error));
+  assert_null (read_sample ("bad/encrypted-aes256.pdf", &opts, &error));
   assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_ENCRYPTED));
   assert_string_equal (error->message, "encrypted PDF (use --password)");
   g_clear_error (&error);
 
   opts.password = "nope";
-  assert_null (read_sample ("encrypted-rc4.pdf", &opts, &error));
+  assert_null (read_sample ("bad/encrypted-rc4.pdf", &opts, &error));
   assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_ENCRYPTED));
   g_clear_error (&error);
 
   opts.password = "docnorm";
-  DnDocument *doc = read_sample ("encrypted-rc4.pdf", &opts, &error);
+  DnDocument *doc = read_sample ("bad/encrypted-rc4.pdf", &opts, &error);
   assert_non_null (doc);
   assert_string_equal (dn_document_get_meta_string (doc, "title"), "兩欄排版樣本");
   dn_document_free (doc);
 
   opts.password = NULL;
-  assert_null (read_sample ("damaged-header-only.pdf", &opts, &error));
+  assert_null (read_sample ("bad/damaged-header-only.pdf", &opts, &error));
   assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_CORRUPT));
   g_clear_error (&error);
 }
@@ -134,14 +134,14 @@ test_poppler_is_silent (void **state)
   DnReadOptions opts;
   dn_read_options_init (&opts);
   GError *error = NULL;
-  DnDocument *doc = read_sample ("damaged-garbage.pdf", &opts, &error);
+  DnDocument *doc = read_sample ("bad/damaged-garbage.pdf", &opts, &error);
   assert_non_null (doc);
   assert_true (dn_document_has_warning (doc, "PDF_DAMAGED"));
   dn_document_free (doc);
-  doc = read_sample ("damaged-truncated.pdf", &opts, &error);
+  doc = read_sample ("bad/damaged-truncated.pdf", &opts, &error);
   dn_document_free (doc);
   g_clear_error (&error);
-  assert_null (read_sample ("damaged-header-only.pdf", &opts, &error));
+  assert_null (read_sample ("bad/damaged-header-only.pdf", &opts, &error));
   g_clear_error (&error);
   g_log_set_default_handler (old, NULL);
   assert_int_equal (escaped_logs, 0);

@@ -200,7 +200,7 @@ def test_scan():
 
 
 def test_encrypted():
-    for name in ("encrypted-rc4.pdf", "encrypted-aes256.pdf"):
+    for name in ("bad/encrypted-rc4.pdf", "bad/encrypted-aes256.pdf"):
         rc, _, err = convert(name)
         check(rc == 5 and "encrypted PDF (use --password)" in err, f"{name}: no password: {rc} {err!r}")
         rc, _, err = convert(name, "--password", "not-it")
@@ -213,13 +213,13 @@ def test_encrypted():
 
 
 def test_damaged():
-    rc, _, err = convert("damaged-header-only.pdf")
+    rc, _, err = convert("bad/damaged-header-only.pdf")
     check(rc == 1 and "damaged PDF" in err, f"damaged-header-only: {rc} {err!r}")
-    rc, rec, err = convert("damaged-garbage.pdf")
+    rc, rec, err = convert("bad/damaged-garbage.pdf")
     if check(rc == 0, f"damaged-garbage: poppler recovers it: {rc} {err!r}"):
         check(any(c == "PDF_DAMAGED" for c, _ in warning_codes(rec)), "damaged-garbage: PDF_DAMAGED warning")
         check(any("出國報告" in (n.get("text") or "") for n in nodes(rec)), "damaged-garbage: text recovered")
-    rc, rec, err = convert("damaged-truncated.pdf")
+    rc, rec, err = convert("bad/damaged-truncated.pdf")
     # Either refused as corrupt or read with a warning; never a silent success.
     if rc == 0:
         check(any(c == "PDF_DAMAGED" for c, _ in warning_codes(rec)), "damaged-truncated: warning")
