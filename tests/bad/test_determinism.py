@@ -62,8 +62,13 @@ def list_section(title):
 writers = list_section("Writers")
 readers = list_section("Readers")
 check("at least the json writer", "json" in writers, str(writers))
+def fmt_of(path):
+    """samples/pdf/bad/x.pdf -> pdf: the first folder under samples/."""
+    return os.path.relpath(path, SAMPLES).split(os.sep)[0]
+
+
 inputs = sorted(os.path.join(r, f) for r, _, fs in os.walk(SAMPLES) for f in fs
-                if not f.startswith(".") and os.path.basename(r) in readers)
+                if not f.startswith(".") and fmt_of(os.path.join(r, f)) in readers)
 check("samples found for the built readers", len(inputs) > 0, "readers %s" % readers)
 
 
@@ -77,7 +82,7 @@ with tempfile.TemporaryDirectory() as tmp:
     jobs = [(path, "json", ["--hints"]) for path in inputs]
     firsts = {}
     for path in inputs:
-        fmt = os.path.basename(os.path.dirname(path))
+        fmt = fmt_of(path)
         if os.path.basename(path).startswith("seed-"):
             firsts.setdefault(fmt, path)
     for path in sorted(firsts.values()):

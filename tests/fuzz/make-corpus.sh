@@ -19,7 +19,7 @@ for h in "$@"; do
   mkdir -p "$out/$h"
   for d in $seeds "tests/bad/regressions/$h"; do
     [ -d "$src/$d" ] || continue
-    find "$src/$d" -maxdepth 1 -type f ! -name '.*' -exec cp {} "$out/$h/" \;
+    find "$src/$d" -type f ! -name '.*' -exec cp {} "$out/$h/" \;
   done
   # The text harnesses also start from short report-shaped snippets, which
   # mutate faster than whole reports.
