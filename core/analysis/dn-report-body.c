@@ -7,13 +7,50 @@
 #include "dn-analysis-private.h"
 #include "../dn-vocab.h"
 
-static const char *
-section_id_of (DnNode *n)
+/* Where a node sits among the sections: the id of the nearest enclosing
+ * section that has one (borrowed from that section, or NULL) and whether
+ * some enclosing section is front matter (no id, a canonical part). */
+typedef struct {
+  const char *section_id;
+  gboolean front;
+} SectionContext;
+
+/* The nodes of @type in document order, and in @contexts (when not NULL)
+ * each one's SectionContext. One walk keeping a stack of the enclosing
+ * sections: walking up from every node instead costs nodes x depth, which
+ * a deep tree turns into minutes. */
+static GPtrArray *
+collect_in_sections (DnNode *root, DnNodeType type, GArray *contexts)
 {
-  for (DnNode *p = dn_node_parent (n); p != NULL; p = dn_node_parent (p))
-    if (dn_node_get_node_type (p) == DN_NODE_SECTION && dn_node_get_attr (p, DN_ATTR_ID) != NULL)
-      return dn_node_get_attr (p, DN_ATTR_ID);
-  return NULL;
+  GPtrArray *out = g_ptr_array_new ();
+  GArray *stack = g_array_new (FALSE, FALSE, sizeof (SectionContext));
+  DnIter it;
+  dn_iter_init (&it, root);
+  DnEventType ev;
+  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
+    DnNode *n = it.current;
+    gboolean section = dn_node_get_node_type (n) == DN_NODE_SECTION;
+    SectionContext top = { NULL, FALSE };
+    if (stack->len > 0)
+      top = g_array_index (stack, SectionContext, stack->len - 1);
+    if (ev == DN_EVENT_ENTER && dn_node_get_node_type (n) == type) {
+      g_ptr_array_add (out, n);
+      if (contexts != NULL)
+        g_array_append_val (contexts, top);
+    }
+    if (section && ev == DN_EVENT_ENTER) {
+      const char *id = dn_node_get_attr (n, DN_ATTR_ID);
+      SectionContext c = {
+        id != NULL ? id : top.section_id,
+        top.front || (id == NULL && dn_node_get_attr (n, DN_ATTR_CANONICAL_PART) != NULL),
+      };
+      g_array_append_val (stack, c);
+    } else if (section && ev == DN_EVENT_EXIT && stack->len > 0) {
+      g_array_set_size (stack, stack->len - 1);
+    }
+  }
+  g_array_unref (stack);
+  return out;
 }
 
 static void
@@ -28,14 +65,7 @@ set_str_or_null (JsonObject *o, const char *k, const char *v)
 static GPtrArray *
 collect (DnNode *root, DnNodeType type)
 {
-  GPtrArray *out = g_ptr_array_new ();
-  DnIter it;
-  dn_iter_init (&it, root);
-  DnEventType ev;
-  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE)
-    if (ev == DN_EVENT_ENTER && dn_node_get_node_type (it.current) == type)
-      g_ptr_array_add (out, it.current);
-  return out;
+  return collect_in_sections (root, type, NULL);
 }
 
 /* "資料來源：X" → X (new string) or NULL. */
@@ -82,7 +112,10 @@ figures (DnDocument *doc, JsonObject *report)
   }
   JsonArray *list = json_array_new ();
   JsonArray *figure_list = json_object_get_array_member (report, "figure_list");
-  GPtrArray *paras = collect (dn_document_get_root (doc), DN_NODE_PARAGRAPH);
+  /* A figure is put where its caption paragraph was, so it shares the
+   * paragraph's section context. */
+  GArray *para_ctx = g_array_new (FALSE, FALSE, sizeof (SectionContext));
+  GPtrArray *paras = collect_in_sections (dn_document_get_root (doc), DN_NODE_PARAGRAPH, para_ctx);
   /* Source and note lines are unlinked as they are claimed and freed at the
    * end: the list above still points at them. */
   GPtrArray *claimed = g_ptr_array_new_with_free_func ((GDestroyNotify) dn_node_free);
@@ -152,7 +185,7 @@ figures (DnDocument *doc, JsonObject *report)
     json_object_set_string_member (f, "caption", caption);
     set_str_or_null (f, "note", note);
     set_str_or_null (f, "source", source);
-    set_str_or_null (f, "section_id", section_id_of (fig));
+    set_str_or_null (f, "section_id", g_array_index (para_ctx, SectionContext, i).section_id);
     gboolean listed = FALSE;
     for (guint k = 0; k < json_array_get_length (figure_list); k++) {
       JsonObject *e = json_array_get_object_element (figure_list, k);
@@ -172,6 +205,7 @@ figures (DnDocument *doc, JsonObject *report)
     g_free (caption);
   }
   g_ptr_array_free (paras, TRUE);
+  g_array_unref (para_ctx);
   g_ptr_array_free (claimed, TRUE);
   if (source_before > 0)
     dn_document_add_warning (doc, "FIGURE_SOURCE_ORDER", 0,
@@ -234,15 +268,12 @@ tables (DnDocument *doc, JsonObject *report)
     g_once_init_leave (&re, r);
   }
   JsonArray *list = json_array_new ();
-  GPtrArray *tabs = collect (dn_document_get_root (doc), DN_NODE_TABLE);
+  GArray *tab_ctx = g_array_new (FALSE, FALSE, sizeof (SectionContext));
+  GPtrArray *tabs = collect_in_sections (dn_document_get_root (doc), DN_NODE_TABLE, tab_ctx);
   for (guint i = 0; i < tabs->len; i++) {
     DnNode *t = tabs->pdata[i];
     /* A front-matter grid (cover, summary sheet) is not a body table. */
-    gboolean front = FALSE;
-    for (DnNode *p = dn_node_parent (t); p != NULL; p = dn_node_parent (p))
-      front |= dn_node_get_node_type (p) == DN_NODE_SECTION && dn_node_get_attr (p, DN_ATTR_ID) == NULL &&
-               dn_node_get_attr (p, DN_ATTR_CANONICAL_PART) != NULL;
-    if (front)
+    if (g_array_index (tab_ctx, SectionContext, i).front)
       continue;
     guint rows = 0, cols = 0;
     for (DnNode *r = dn_node_first_child (t); r != NULL; r = dn_node_next (r)) {
@@ -281,11 +312,12 @@ tables (DnDocument *doc, JsonObject *report)
     set_str_or_null (o, "caption", caption);
     json_object_set_int_member (o, "rows", rows);
     json_object_set_int_member (o, "columns", cols);
-    set_str_or_null (o, "section_id", section_id_of (t));
+    set_str_or_null (o, "section_id", g_array_index (tab_ctx, SectionContext, i).section_id);
     json_array_add_object_element (list, o);
     g_free (caption);
   }
   g_ptr_array_free (tabs, TRUE);
+  g_array_unref (tab_ctx);
   (void) doc;
   json_object_set_array_member (report, "tables", list);
 }

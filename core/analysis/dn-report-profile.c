@@ -475,6 +475,7 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
         while (*e != '\0' && *e != ')' && !g_str_has_prefix (e, "）"))
           e = g_utf8_next_char (e);
         char *raw = g_strndup (v, (gsize) (e - v));
+        g_free (c->category_raw); /* a later 出國類別 wins */
         c->category_raw = dn_text_trim (raw);
         g_free (raw);
         /* "出國報告（出國類別：國際會議）" carries the header too. */
@@ -511,23 +512,29 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
           g_strfreev (orgs);
         } else if (strcmp (key, "姓名職稱") == 0 || strcmp (key, "職稱姓名") == 0 ||
                    strcmp (key, "出國人員") == 0) {
+          g_free (c->travellers_raw);
           c->travellers_raw = dn_text_trim (value);
           parse_glued_travellers (doc, value, org_carry, c->travellers);
         } else if (strcmp (key, "姓名") == 0) {
+          g_free (names);
           names = dn_text_trim (value);
         } else if (strcmp (key, "職稱") == 0) {
+          g_free (titles);
           titles = dn_text_trim (value);
         } else if (strcmp (key, "單位") == 0 || strcmp (key, "服務單位") == 0) {
+          g_free (c->unit);
           c->unit = dn_text_trim (value);
         } else if (g_str_has_prefix (key, "派赴國家") || strcmp (key, "前往地區") == 0 ||
                    strcmp (key, "出國地點") == 0) {
           json_array_unref (c->destinations);
           c->destinations = parse_destinations (value);
         } else if (strcmp (key, "出國期間") == 0) {
+          g_clear_pointer (&c->period, json_object_unref);
           c->period = dn_date_parse_range (value, 0);
           if (c->period == NULL)
             dn_document_add_warning (doc, "DATE_UNPARSED", 0, "出國期間 '%s' is not a date", value);
         } else if (strcmp (key, "報告日期") == 0) {
+          g_clear_pointer (&c->report_date, json_object_unref);
           c->report_date = dn_date_parse_range (value, 0);
           if (c->report_date == NULL)
             dn_document_add_warning (doc, "DATE_UNPARSED", 0, "報告日期 '%s' is not a date", value);

@@ -91,7 +91,10 @@ collect_error (void *data, xmlErrorPtr err)
   if (err->message != NULL && strstr (err->message, "Excessive depth") != NULL)
     errs->too_deep = TRUE;
   if (errs->count++ == 0 && err->message != NULL) {
-    char *msg = g_strchomp (g_strdup (err->message));
+    /* libxml2 quotes the input in some messages ("Comment not terminated
+     * <!-- …"): make it valid UTF-8 and one line, as error messages are. */
+    char *msg = g_utf8_make_valid (err->message, -1);
+    g_strstrip (g_strdelimit (msg, "\r\n\t", ' '));
     errs->first = g_strdup_printf ("line %d: %s", err->line, msg);
     g_free (msg);
   }

@@ -106,6 +106,22 @@ big5_decodes (const guint8 *p, gsize len, gboolean truncated)
   return ok;
 }
 
+/* Counts maximal invalid UTF-8 stretches. */
+static gsize
+count_invalid_utf8 (const char *p, gsize len)
+{
+  gsize bad = 0;
+  const char *end = p + len;
+  while (p < end) {
+    const char *stop;
+    if (g_utf8_validate_len (p, (gsize) (end - p), &stop))
+      break;
+    bad++;
+    p = stop + 1;
+  }
+  return bad;
+}
+
 static int
 txt_probe (const guint8 *head, gsize len, guint64 total, const char *file_name)
 {
@@ -122,6 +138,10 @@ txt_probe (const guint8 *head, gsize len, guint64 total, const char *file_name)
     return 30;
   if (big5_decodes (head, len, truncated))
     return 25;
+  /* UTF-8 with a few bad bytes: read() repairs and reports them at up to
+   * one bad sequence per 100 bytes, so the probe must not refuse it. */
+  if (count_invalid_utf8 ((const char *) head, len) * 100 <= len)
+    return 10;
   return 0;
 }
 
@@ -155,22 +175,6 @@ utf16_to_utf8 (const guint8 *p, gsize len, gboolean big_endian, gsize *replaced)
   if (len % 2)
     g_string_append_unichar (out, 0xFFFD);
   return g_string_free (out, FALSE);
-}
-
-/* Counts maximal invalid UTF-8 stretches. */
-static gsize
-count_invalid_utf8 (const char *p, gsize len)
-{
-  gsize bad = 0;
-  const char *end = p + len;
-  while (p < end) {
-    const char *stop;
-    if (g_utf8_validate_len (p, (gsize) (end - p), &stop))
-      break;
-    bad++;
-    p = stop + 1;
-  }
-  return bad;
 }
 
 /* Turns the raw bytes into UTF-8 text. Returns NULL with @error when no

@@ -34,6 +34,12 @@ HOSTILE = {
     "warn.dntest": (b"DNTEST-WARN some text", "warnings", None, None),
     "orphan.dntest": (b"DNTEST-ORPHAN leaves a sleeper", "ok", None, None),
 }
+# Under AddressSanitizer (.ci/sanitize sets DN_TEST_SANITIZED) the children
+# run without their address-space cap (cli/dn-batch-child.c says why), so a
+# runaway allocation cannot be bounded there: that one case is left out.
+if os.environ.get("DN_TEST_SANITIZED"):
+    del HOSTILE["oom.dntest"]
+    print("SKIP oom.dntest: no address-space cap in a sanitizer build")
 
 
 def write(path, data):
