@@ -36,3 +36,17 @@ dn_cli_parse (GOptionContext *context, const char *command, int *argc, char ***a
   }
   return TRUE;
 }
+
+gboolean
+dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command)
+{
+  for (char **a = assignments; a != NULL && *a != NULL; a++) {
+    GError *error = NULL;
+    if (!dn_limits_set (limits, *a, &error)) {
+      dn_cli_error (command, "--limit: %s", error->message);
+      g_error_free (error);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}

@@ -14,6 +14,10 @@ DnRegistry *dn_cli_registry_new (void);
  * returns FALSE (the caller exits with DN_EXIT_USAGE). */
 gboolean dn_cli_parse (GOptionContext *context, const char *command, int *argc, char ***argv);
 
+/* Applies each "NAME=VALUE" of @assignments (may be NULL) to @limits; on a
+ * bad one prints the one-line error for @command and returns FALSE. */
+gboolean dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command);
+
 int dn_cmd_convert (int argc, char **argv);
 int dn_cmd_formats (int argc, char **argv);
 int dn_cmd_batch (int argc, char **argv);

@@ -41,6 +41,7 @@ static gboolean opt_pretty;
 static gboolean opt_hints;
 static gboolean opt_raw;
 static gint64 opt_max_input_mb = -1;
+static char **opt_limits;
 
 static const GOptionEntry batch_entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write records and manifest.ndjson under DIR (required)", "DIR" },
@@ -58,6 +59,7 @@ static const GOptionEntry batch_entries[] = {
   { "hints", 0, 0, G_OPTION_ARG_NONE, &opt_hints, "Include layout hints in the records", NULL },
   { "raw", 0, 0, G_OPTION_ARG_NONE, &opt_raw, "Skip report analysis", NULL },
   { "max-input-mb", 0, 0, G_OPTION_ARG_INT64, &opt_max_input_mb, "Refuse inputs larger than N MiB (default 512)", "N" },
+  { "limit", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_limits, "Set a reader limit, e.g. max_entries=20000 (repeatable; docs/SECURITY.md lists them)", "NAME=VALUE" },
   { NULL },
 };
 
@@ -812,6 +814,7 @@ reset_options (void)
   g_clear_pointer (&opt_list, g_free);
   g_clear_pointer (&opt_include, g_strfreev);
   g_clear_pointer (&opt_exclude, g_strfreev);
+  g_clear_pointer (&opt_limits, g_strfreev);
 }
 
 int
@@ -877,6 +880,10 @@ dn_cmd_batch (int argc, char **argv)
   b.settings.convert.write.with_hints = opt_hints;
   if (opt_max_input_mb >= 0)
     b.settings.convert.read.limits.max_input_bytes = (guint64) opt_max_input_mb * 1024 * 1024;
+  if (!dn_cli_apply_limits (&b.settings.convert.read.limits, opt_limits, "batch")) {
+    dn_registry_free (b.settings.reg);
+    goto out;
+  }
   b.settings.max_memory = (guint64) opt_max_memory * 1024 * 1024;
   b.settings.resume = opt_resume;
   b.settings.parent_pid = getpid ();

@@ -16,6 +16,7 @@ static gboolean opt_raw;
 static char *opt_password;
 static char *opt_images;
 static gint64 opt_max_input_mb = -1;
+static char **opt_limits;
 static gboolean opt_ndjson;
 
 static const GOptionEntry convert_entries[] = {
@@ -28,6 +29,7 @@ static const GOptionEntry convert_entries[] = {
   { "password", 0, 0, G_OPTION_ARG_STRING, &opt_password, "Password for an encrypted input", "PASSWORD" },
   { "images", 0, 0, G_OPTION_ARG_FILENAME, &opt_images, "Write embedded images into DIR", "DIR" },
   { "max-input-mb", 0, 0, G_OPTION_ARG_INT64, &opt_max_input_mb, "Refuse inputs larger than N MiB (default 512)", "N" },
+  { "limit", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_limits, "Set a reader limit, e.g. max_entries=20000 (repeatable; docs/SECURITY.md lists them)", "NAME=VALUE" },
   { "ndjson", 0, 0, G_OPTION_ARG_NONE, &opt_ndjson, "Read paths from standard input, one per line; write one compact JSON record (or error object) per line", NULL },
   { NULL },
 };
@@ -187,6 +189,10 @@ dn_cmd_convert (int argc, char **argv)
   options.read.images_dir = opt_images;
   if (opt_max_input_mb >= 0)
     options.read.limits.max_input_bytes = (guint64) opt_max_input_mb * 1024 * 1024;
+  if (!dn_cli_apply_limits (&options.read.limits, opt_limits, "convert")) {
+    dn_registry_free (reg);
+    return DN_EXIT_USAGE;
+  }
   options.write.pretty = opt_pretty;
   options.write.with_hints = opt_hints;
 

@@ -117,6 +117,13 @@ typedef const DnPluginDesc *(*DnPluginGetDescFunc) (void);
 /* Sets @options to the defaults (struct_size, limits) with no password,
  * images directory or file name. */
 void dn_read_options_init (DnReadOptions *options);
+
+/* Sets one field of @limits from "NAME=VALUE": NAME is a DnLimits field
+ * (max_entries, max_total_bytes, …), VALUE a whole number with an optional
+ * K, M or G suffix (powers of 1024); 0 means "no limit" where the field
+ * allows it. Returns FALSE with @error in G_OPTION_ERROR (bad value) when
+ * the name is unknown or the value does not parse or fit. */
+gboolean dn_limits_set (DnLimits *limits, const char *assignment, GError **error);
 void dn_write_options_init (DnWriteOptions *options);
 
 G_END_DECLS

@@ -65,6 +65,11 @@ with tempfile.TemporaryDirectory() as tmp:
         f.write(b"a" * (2 * 1024 * 1024))
     p = run(["convert", "--max-input-mb", "1", big])
     check("input size limit", *one_line_error(p, big, 1, "limit"))
+    seed = os.path.join(SAMPLES, "seed-001.txt")
+    p = run(["convert", "--limit", "max_nodes=3", seed])
+    check("--limit sets a reader limit", *one_line_error(p, seed, 1, "more than 3 paragraphs"))
+    p = run(["convert", "--limit", "max_nodez=3", seed])
+    check("--limit with an unknown name", *one_line_error(p, "convert", 2, "--limit: 'max_nodez=3'"))
 
     # Output is all or nothing: a failed conversion leaves the old file alone
     # and no temporary file behind; a good one replaces it whole.

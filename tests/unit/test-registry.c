@@ -173,6 +173,35 @@ test_default_discovery (void **state)
   dn_registry_free (reg);
 }
 
+static void
+test_limits_set (void **state)
+{
+  DnReadOptions o;
+  dn_read_options_init (&o);
+  GError *error = NULL;
+  assert_true (dn_limits_set (&o.limits, "max_entries=20000", &error));
+  assert_int_equal (o.limits.max_entries, 20000);
+  assert_true (dn_limits_set (&o.limits, "max_total_bytes=2G", NULL));
+  assert_true (o.limits.max_total_bytes == 2ull * 1024 * 1024 * 1024);
+  assert_true (dn_limits_set (&o.limits, "max_xml_depth=64k", NULL));
+  assert_int_equal (o.limits.max_xml_depth, 64 * 1024);
+  assert_true (dn_limits_set (&o.limits, "max_pages=0", NULL));
+  assert_int_equal (o.limits.max_pages, 0);
+  /* A 32-bit field refuses what does not fit, and nothing changes. */
+  assert_false (dn_limits_set (&o.limits, "max_ratio=8G", &error));
+  assert_true (g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE));
+  g_clear_error (&error);
+  assert_int_equal (o.limits.max_ratio, 200);
+  const char *const bad[] = { "max_nodes", "max_nodes=", "max_nodes=-1", "max_nodes=12x", "max_nodes=1KB",
+                              "bogus=1", "=1", "max_node=1" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+    assert_false (dn_limits_set (&o.limits, bad[i], &error));
+    assert_non_null (error);
+    g_clear_error (&error);
+  }
+  assert_int_equal (o.limits.max_nodes, 5000000);
+}
+
 int
 main (void)
 {
@@ -182,6 +211,7 @@ main (void)
     cmocka_unit_test (test_probe_scores_and_ties),
     cmocka_unit_test (test_modules_from_dirs),
     cmocka_unit_test (test_default_discovery),
+    cmocka_unit_test (test_limits_set),
   };
   return cmocka_run_group_tests_name ("registry", tests, NULL, NULL);
 }
