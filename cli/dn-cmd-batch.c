@@ -871,6 +871,8 @@ dn_cmd_batch (int argc, char **argv)
     dn_registry_free (b.settings.reg);
     goto out;
   }
+  /* Loaded once here rather than again in every forked child. */
+  dn_registry_load_all (b.settings.reg);
   const char *const *exts = b.settings.writer->extensions;
   b.settings.extension = exts != NULL && exts[0] != NULL ? exts[0] : b.settings.writer->name;
   b.settings.outdir = opt_output;

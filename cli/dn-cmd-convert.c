@@ -36,7 +36,7 @@ static const GOptionEntry convert_entries[] = {
 
 /* The writer: --to, else the output file's extension, else json. */
 static const DnPluginDesc *
-choose_writer (const DnRegistry *reg, const char *output)
+choose_writer (DnRegistry *reg, const char *output)
 {
   if (opt_to != NULL)
     return dn_registry_find_writer (reg, opt_to);
@@ -92,7 +92,7 @@ error_line (const char *path, const GError *error)
  * write(), so lines from concurrent processes appending to one file do not
  * mix. Meant for GNU parallel, xargs, Hadoop Streaming, Spark's pipe(). */
 static int
-convert_ndjson (const DnRegistry *reg, const DnPluginDesc *writer, const DnConvertOptions *options)
+convert_ndjson (DnRegistry *reg, const DnPluginDesc *writer, const DnConvertOptions *options)
 {
   int status = DN_EXIT_OK;
   char *path = NULL;

@@ -12,16 +12,19 @@ print_list (const char *const *items, const char *prefix)
 }
 
 static void
-print_plugins (const DnRegistry *reg, gboolean readers)
+print_plugins (DnRegistry *reg, gboolean readers)
 {
   printf ("%s:\n", readers ? "Readers" : "Writers");
   int width = 6;
-  for (guint i = 0; i < dn_registry_get_n_plugins (reg); i++)
-    width = MAX (width, (int) strlen (dn_registry_get_plugin (reg, i, NULL)->name));
+  for (guint i = 0; i < dn_registry_get_n_plugins (reg); i++) {
+    const DnPluginDesc *d = dn_registry_get_plugin (reg, i, NULL);
+    if (d != NULL)
+      width = MAX (width, (int) strlen (d->name));
+  }
   for (guint i = 0; i < dn_registry_get_n_plugins (reg); i++) {
     const char *origin;
     const DnPluginDesc *d = dn_registry_get_plugin (reg, i, &origin);
-    if ((readers ? (const void *) d->reader : (const void *) d->writer) == NULL)
+    if (d == NULL || (readers ? (const void *) d->reader : (const void *) d->writer) == NULL)
       continue;
     printf ("  %-*s %-8s %s (", width, d->name, d->version, d->description);
     print_list (d->extensions, ".");
@@ -50,6 +53,8 @@ dn_cmd_formats (int argc, char **argv)
     return DN_EXIT_USAGE;
   }
   DnRegistry *reg = dn_cli_registry_new ();
+  /* Every module, so that the refusals below are complete. */
+  dn_registry_load_all (reg);
   print_plugins (reg, TRUE);
   print_plugins (reg, FALSE);
   guint n = dn_registry_get_n_refused (reg);

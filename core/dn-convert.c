@@ -97,7 +97,7 @@ base_name_or_dash (const char *file_name)
 }
 
 DnDocument *
-dn_convert_bytes (const DnRegistry *reg, GBytes *data, const char *file_name,
+dn_convert_bytes (DnRegistry *reg, GBytes *data, const char *file_name,
                   const DnConvertOptions *options, GError **error)
 {
   gsize len;

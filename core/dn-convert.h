@@ -23,7 +23,7 @@ GBytes *dn_input_load (const char *path, guint64 max_bytes, GError **error);
 /* Converts @data to a document. @file_name (may be NULL) is the input's name
  * as the user gave it; its base name is recorded and its extension breaks
  * probe ties. Returns a new document (dn_document_free()) or NULL. */
-DnDocument *dn_convert_bytes (const DnRegistry *reg, GBytes *data, const char *file_name,
+DnDocument *dn_convert_bytes (DnRegistry *reg, GBytes *data, const char *file_name,
                               const DnConvertOptions *options, GError **error);
 
 /* Serialises @doc with @writer into @path ("-" = standard output). A file is

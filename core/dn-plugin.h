@@ -57,6 +57,12 @@ typedef struct {
 /* The number of leading bytes a reader's probe sees (fewer for short input). */
 #define DN_PROBE_BYTES 65536
 
+/* A probe score that means "the bytes themselves prove it is mine" (magic
+ * number and structure, not the extension alone). When a reader that lists
+ * the input's extension scores this much, readers not loaded yet are not
+ * loaded to be asked (dn_registry_find_reader). */
+#define DN_PROBE_SURE 80
+
 typedef struct {
   guint32 struct_size;          /* sizeof (DnReaderVTable) */
   /* Returns 0 (not mine) to 100 (certainly mine) from the first bytes.

@@ -1,12 +1,18 @@
 #include "dn-registry.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dn-config.h"
+#include "dn-plugin-cache.h"
 
 typedef struct {
+  /* Loaded: desc set. Known only from the cache: cached set, loaded on first
+   * use. Failed to load after all: both NULL, skipped everywhere. */
   const DnPluginDesc *desc;
+  DnCachedPlugin *cached;
   char *origin;
+  char *ident;     /* module symbol ident, for loading later */
   GModule *module; /* NULL for static descriptors; kept open for the process */
 } DnPluginEntry;
 
@@ -18,6 +24,7 @@ typedef struct {
 struct _DnRegistry {
   GArray *plugins; /* DnPluginEntry */
   GArray *refused; /* DnRefusal */
+  DnPluginCache *cache; /* opened by the first dn_registry_load_dir */
 };
 
 static void
@@ -25,6 +32,8 @@ entry_clear (gpointer p)
 {
   DnPluginEntry *e = p;
   g_free (e->origin);
+  g_free (e->ident);
+  dn_cached_plugin_free (e->cached);
   /* Modules stay loaded: descriptors and vtables point into them, and a
    * document may outlive the registry's use. */
 }
@@ -55,6 +64,7 @@ dn_registry_free (DnRegistry *reg)
     return;
   g_array_free (reg->plugins, TRUE);
   g_array_free (reg->refused, TRUE);
+  dn_plugin_cache_free (reg->cache);
   g_free (reg);
 }
 
@@ -65,9 +75,43 @@ refuse (DnRegistry *reg, const char *path, char *reason)
   g_array_append_val (reg->refused, r);
 }
 
-/* Why @desc cannot be used, or NULL when it can. Newly allocated. */
+static const char *
+entry_name (const DnPluginEntry *e)
+{
+  return e->desc != NULL ? e->desc->name : e->cached != NULL ? e->cached->name : NULL;
+}
+
+static gboolean
+entry_is (const DnPluginEntry *e, gboolean writer)
+{
+  if (e->desc != NULL)
+    return (writer ? (const void *) e->desc->writer : (const void *) e->desc->reader) != NULL;
+  return e->cached != NULL && (writer ? e->cached->writer : e->cached->reader);
+}
+
+static gboolean
+list_has (const char *const *list, const char *ext)
+{
+  if (ext == NULL || list == NULL)
+    return FALSE;
+  for (const char *const *e = list; *e != NULL; e++)
+    if (g_ascii_strcasecmp (*e, ext) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+entry_has_extension (const DnPluginEntry *e, const char *ext)
+{
+  if (e->desc != NULL)
+    return list_has (e->desc->extensions, ext);
+  return e->cached != NULL && list_has ((const char *const *) e->cached->extensions, ext);
+}
+
+/* Why @desc cannot be used whatever else is registered, or NULL when it
+ * can. Newly allocated. */
 static char *
-desc_problem (const DnRegistry *reg, const DnPluginDesc *desc)
+desc_problem (const DnPluginDesc *desc)
 {
   if (desc == NULL)
     return g_strdup ("descriptor function returned NULL");
@@ -88,33 +132,37 @@ desc_problem (const DnRegistry *reg, const DnPluginDesc *desc)
       (!DN_STRUCT_HAS (desc->writer, desc->writer->struct_size, DnWriterVTable, write) ||
        desc->writer->write == NULL))
     return g_strdup ("writer table incomplete");
-  for (guint i = 0; i < reg->plugins->len; i++) {
-    const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, i);
-    if (strcmp (e->desc->name, desc->name) == 0)
-      return g_strdup_printf ("shadowed by plugin '%s' from %s", desc->name, e->origin);
-  }
   return NULL;
 }
 
-static gboolean
-registry_accept (DnRegistry *reg, const DnPluginDesc *desc, const char *origin,
-                 GModule *module, GError **error)
+/* Why a plugin named @name cannot join, or NULL. Newly allocated. */
+static char *
+shadow_problem (const DnRegistry *reg, const char *name)
 {
-  char *problem = desc_problem (reg, desc);
-  if (problem != NULL) {
-    g_set_error (error, DN_ERROR, DN_ERROR_PLUGIN, "%s", problem);
-    refuse (reg, origin, problem);
-    return FALSE;
+  for (guint i = 0; i < reg->plugins->len; i++) {
+    const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, i);
+    const char *other = entry_name (e);
+    if (other != NULL && strcmp (other, name) == 0)
+      return g_strdup_printf ("shadowed by plugin '%s' from %s", name, e->origin);
   }
-  DnPluginEntry e = { desc, g_strdup (origin), module };
-  g_array_append_val (reg->plugins, e);
-  return TRUE;
+  return NULL;
 }
 
 gboolean
 dn_registry_add (DnRegistry *reg, const DnPluginDesc *desc, const char *origin, GError **error)
 {
-  return registry_accept (reg, desc, origin != NULL ? origin : "(static)", NULL, error);
+  origin = origin != NULL ? origin : "(static)";
+  char *problem = desc_problem (desc);
+  if (problem == NULL)
+    problem = shadow_problem (reg, desc->name);
+  if (problem != NULL) {
+    g_set_error (error, DN_ERROR, DN_ERROR_PLUGIN, "%s", problem);
+    refuse (reg, origin, problem);
+    return FALSE;
+  }
+  DnPluginEntry e = { .desc = desc, .origin = g_strdup (origin) };
+  g_array_append_val (reg->plugins, e);
+  return TRUE;
 }
 
 /* "docnorm-foo_bar.so" → "foo_bar"; NULL if the name does not fit. */
@@ -139,30 +187,103 @@ module_ident (const char *base)
   return ident;
 }
 
-static gboolean
-load_module (DnRegistry *reg, const char *path, const char *ident)
+/* Opens the module at @path and returns its valid descriptor, with the
+ * module in @module_out; NULL with the reason in @reason_out. */
+static const DnPluginDesc *
+module_open (const char *path, const char *ident, GModule **module_out, char **reason_out)
 {
+  *module_out = NULL;
   GModule *module = g_module_open (path, G_MODULE_BIND_LOCAL | G_MODULE_BIND_LAZY);
   if (module == NULL) {
-    refuse (reg, path, g_strdup_printf ("cannot load: %s", g_module_error ()));
-    return FALSE;
+    *reason_out = g_strdup_printf ("cannot load: %s", g_module_error ());
+    return NULL;
   }
   char *symbol = g_strdup_printf ("dn_plugin_%s_get_desc", ident);
   gpointer fn = NULL;
   if (!g_module_symbol (module, symbol, &fn) || fn == NULL) {
-    refuse (reg, path, g_strdup_printf ("no symbol %s", symbol));
+    *reason_out = g_strdup_printf ("no symbol %s", symbol);
     g_free (symbol);
     g_module_close (module);
-    return FALSE;
+    return NULL;
   }
   g_free (symbol);
   const DnPluginDesc *desc = ((DnPluginGetDescFunc) fn) ();
-  if (!registry_accept (reg, desc, path, module, NULL)) {
+  *reason_out = desc_problem (desc);
+  if (*reason_out != NULL) {
     g_module_close (module);
-    return FALSE;
+    return NULL;
+  }
+  *module_out = module;
+  return desc;
+}
+
+static void
+load_module (DnRegistry *reg, const char *path, const char *ident)
+{
+  struct stat st;
+  gboolean have_stat = stat (path, &st) == 0;
+  DnCachedPlugin *cached = have_stat ? dn_plugin_cache_lookup (reg->cache, path, &st) : NULL;
+  if (cached != NULL) {
+    char *problem = shadow_problem (reg, cached->name);
+    if (problem != NULL) {
+      refuse (reg, path, problem);
+      dn_cached_plugin_free (cached);
+      return;
+    }
+    DnPluginEntry e = { .cached = cached, .origin = g_strdup (path), .ident = g_strdup (ident) };
+    g_array_append_val (reg->plugins, e);
+    return;
+  }
+  GModule *module;
+  char *problem = NULL;
+  const DnPluginDesc *desc = module_open (path, ident, &module, &problem);
+  if (desc == NULL) {
+    refuse (reg, path, problem);
+    return;
+  }
+  if (have_stat)
+    dn_plugin_cache_store (reg->cache, path, &st, desc);
+  problem = shadow_problem (reg, desc->name);
+  if (problem != NULL) {
+    refuse (reg, path, problem);
+    g_module_close (module);
+    return;
   }
   g_module_make_resident (module);
-  return TRUE;
+  DnPluginEntry e = { .desc = desc, .origin = g_strdup (path), .module = module };
+  g_array_append_val (reg->plugins, e);
+}
+
+/* Loads entry @index if the cache stood in for it. Returns its descriptor,
+ * or NULL when it cannot be loaded after all (then refused and dropped from
+ * the cache). */
+static const DnPluginDesc *
+entry_load (DnRegistry *reg, guint index)
+{
+  DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, index);
+  if (e->cached == NULL)
+    return e->desc;
+  GModule *module;
+  char *problem = NULL;
+  const DnPluginDesc *desc = module_open (e->origin, e->ident, &module, &problem);
+  if (desc != NULL && strcmp (desc->name, e->cached->name) != 0) {
+    problem = g_strdup_printf ("calls itself '%s' where the plugin cache said '%s'",
+                               desc->name, e->cached->name);
+    g_module_close (module);
+    desc = NULL;
+  }
+  dn_cached_plugin_free (e->cached);
+  e->cached = NULL;
+  if (desc == NULL) {
+    refuse (reg, e->origin, problem);
+    dn_plugin_cache_forget (reg->cache, e->origin);
+    dn_plugin_cache_save (reg->cache);
+    return NULL;
+  }
+  g_module_make_resident (module);
+  e->desc = desc;
+  e->module = module;
+  return desc;
 }
 
 static gint
@@ -197,22 +318,38 @@ collect_modules (const char *dir, gboolean descend, GPtrArray *out)
 guint
 dn_registry_load_dir (DnRegistry *reg, const char *dir)
 {
+  if (reg->cache == NULL)
+    reg->cache = dn_plugin_cache_open ();
   GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
   collect_modules (dir, TRUE, paths);
   /* Sorted, so the outcome does not depend on directory order. */
   g_ptr_array_sort (paths, compare_strings);
-  guint accepted = 0;
+  guint before = reg->plugins->len;
   for (guint i = 0; i < paths->len; i++) {
     const char *path = paths->pdata[i];
     char *base = g_path_get_basename (path);
     char *ident = module_ident (base);
-    if (load_module (reg, path, ident))
-      accepted++;
+    load_module (reg, path, ident);
     g_free (ident);
     g_free (base);
   }
   g_ptr_array_free (paths, TRUE);
-  return accepted;
+  dn_plugin_cache_save (reg->cache);
+  return reg->plugins->len - before;
+}
+
+void
+dn_registry_load_all (DnRegistry *reg)
+{
+  for (guint i = 0; i < reg->plugins->len; i++)
+    entry_load (reg, i);
+}
+
+gboolean
+dn_registry_plugin_is_loaded (const DnRegistry *reg, guint index)
+{
+  g_return_val_if_fail (index < reg->plugins->len, FALSE);
+  return g_array_index (reg->plugins, DnPluginEntry, index).desc != NULL;
 }
 
 const char *
@@ -250,13 +387,13 @@ dn_registry_load_default (DnRegistry *reg)
 guint dn_registry_get_n_plugins (const DnRegistry *reg) { return reg->plugins->len; }
 
 const DnPluginDesc *
-dn_registry_get_plugin (const DnRegistry *reg, guint index, const char **origin)
+dn_registry_get_plugin (DnRegistry *reg, guint index, const char **origin)
 {
   g_return_val_if_fail (index < reg->plugins->len, NULL);
-  const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, index);
+  const DnPluginDesc *desc = entry_load (reg, index);
   if (origin != NULL)
-    *origin = e->origin;
-  return e->desc;
+    *origin = g_array_index (reg->plugins, DnPluginEntry, index).origin;
+  return desc;
 }
 
 guint dn_registry_get_n_refused (const DnRegistry *reg) { return reg->refused->len; }
@@ -270,17 +407,6 @@ dn_registry_get_refused (const DnRegistry *reg, guint index, const char **path, 
   *reason = r->reason;
 }
 
-static gboolean
-desc_has_extension (const DnPluginDesc *desc, const char *ext)
-{
-  if (ext == NULL || desc->extensions == NULL)
-    return FALSE;
-  for (const char *const *e = desc->extensions; *e != NULL; e++)
-    if (g_ascii_strcasecmp (*e, ext) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static const char *
 file_extension (const char *file_name)
 {
@@ -292,56 +418,92 @@ file_extension (const char *file_name)
   return dot != NULL && dot != base ? dot + 1 : NULL;
 }
 
-const DnPluginDesc *
-dn_registry_find_reader (const DnRegistry *reg, const guint8 *head, gsize head_len,
-                         guint64 total, const char *file_name, int *score_out)
+/* Loads the readers still known only from the cache that list @ext (all of
+ * them when @ext is NULL). Returns how many it tried. */
+static guint
+load_readers (DnRegistry *reg, const char *ext)
 {
-  const char *ext = file_extension (file_name);
+  guint tried = 0;
+  for (guint i = 0; i < reg->plugins->len; i++) {
+    const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, i);
+    if (e->cached != NULL && entry_is (e, FALSE) && (ext == NULL || entry_has_extension (e, ext))) {
+      entry_load (reg, i);
+      tried++;
+    }
+  }
+  return tried;
+}
+
+static const DnPluginDesc *
+probe_loaded (const DnRegistry *reg, const guint8 *head, gsize head_len, guint64 total,
+              const char *file_name, const char *ext, int *score_out)
+{
   const DnPluginDesc *best = NULL;
   int best_score = 0;
   gboolean best_ext = FALSE;
   for (guint i = 0; i < reg->plugins->len; i++) {
     const DnPluginDesc *d = g_array_index (reg->plugins, DnPluginEntry, i).desc;
-    if (d->reader == NULL)
+    if (d == NULL || d->reader == NULL)
       continue;
     int score = CLAMP (d->reader->probe (head, head_len, total, file_name), 0, 100);
     if (score == 0)
       continue;
-    gboolean ext_match = desc_has_extension (d, ext);
+    gboolean ext_match = list_has (d->extensions, ext);
     if (score > best_score || (score == best_score && ext_match && !best_ext)) {
       best = d;
       best_score = score;
       best_ext = ext_match;
     }
   }
+  *score_out = best_score;
+  return best;
+}
+
+const DnPluginDesc *
+dn_registry_find_reader (DnRegistry *reg, const guint8 *head, gsize head_len,
+                         guint64 total, const char *file_name, int *score_out)
+{
+  const char *ext = file_extension (file_name);
+  int score = 0;
+  const DnPluginDesc *best = NULL;
+  /* The readers that claim the extension first; the rest only when none of
+   * the loaded ones is sure. */
+  if (ext != NULL)
+    load_readers (reg, ext);
+  best = probe_loaded (reg, head, head_len, total, file_name, ext, &score);
+  if (score < DN_PROBE_SURE && load_readers (reg, NULL) > 0)
+    best = probe_loaded (reg, head, head_len, total, file_name, ext, &score);
   if (score_out != NULL)
-    *score_out = best_score;
+    *score_out = score;
   return best;
 }
 
 static const DnPluginDesc *
-find_by_name (const DnRegistry *reg, const char *name, gboolean writer)
+find_by_name (DnRegistry *reg, const char *name, gboolean writer)
 {
   for (int pass = 0; pass < 2; pass++) {
     for (guint i = 0; i < reg->plugins->len; i++) {
-      const DnPluginDesc *d = g_array_index (reg->plugins, DnPluginEntry, i).desc;
-      if ((writer ? (const void *) d->writer : (const void *) d->reader) == NULL)
+      const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, i);
+      if (!entry_is (e, writer))
         continue;
-      if (pass == 0 ? g_ascii_strcasecmp (d->name, name) == 0 : desc_has_extension (d, name))
-        return d;
+      if (pass == 0 ? g_ascii_strcasecmp (entry_name (e), name) == 0 : entry_has_extension (e, name)) {
+        const DnPluginDesc *d = entry_load (reg, i);
+        if (d != NULL)
+          return d;
+      }
     }
   }
   return NULL;
 }
 
 const DnPluginDesc *
-dn_registry_find_reader_by_name (const DnRegistry *reg, const char *name)
+dn_registry_find_reader_by_name (DnRegistry *reg, const char *name)
 {
   return find_by_name (reg, name, FALSE);
 }
 
 const DnPluginDesc *
-dn_registry_find_writer (const DnRegistry *reg, const char *name)
+dn_registry_find_writer (DnRegistry *reg, const char *name)
 {
   return find_by_name (reg, name, TRUE);
 }

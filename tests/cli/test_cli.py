@@ -114,6 +114,31 @@ with tempfile.TemporaryDirectory() as tmp:
     check("formats lists refused plugin with reason",
           "Refused:" in out_text and "docnorm-future.so: built for plugin ABI 2" in out_text, out_text)
 
+    # The plugin cache: after one run has seen every module, a conversion
+    # loads only the reader and the writer it uses, and gives the same record.
+    # (--from names the reader: plain text is never certain enough from its
+    # bytes to spare probing the other readers; tests/unit/test-registry.c
+    # covers that choice.)
+    cache_env = {"DOCNORM_PLUGIN_CACHE": os.path.join(tmp, "cache", "plugins.cache")}
+    sample = os.path.join(SAMPLES, "seed-001.txt")
+
+    def modules_loaded(args):
+        p = run(args, env=dict(cache_env, LD_DEBUG="files"))
+        return p, {os.path.basename(l.split("file=", 1)[1].split(" ", 1)[0])
+                   for l in p.stderr.decode().splitlines() if "dynamically loaded by" in l}
+
+    cold, cold_mods = modules_loaded(["convert", "--raw", "--from", "txt", sample])
+    check("cold cache: every plugin module is loaded", "docnorm-txt.so" in cold_mods
+          and "docnorm-json.so" in cold_mods and len(cold_mods) >= 3, sorted(cold_mods))
+    check("cold cache: the cache file is written", os.path.exists(cache_env["DOCNORM_PLUGIN_CACHE"]))
+    warm, warm_mods = modules_loaded(["convert", "--raw", "--from", "txt", sample])
+    check("warm cache: only the txt reader and json writer are loaded",
+          warm_mods == {"docnorm-txt.so", "docnorm-json.so"}, sorted(warm_mods))
+    check("warm cache: the same record", warm.returncode == 0 and warm.stdout == cold.stdout)
+    p = run(["formats"], env=cache_env)
+    check("warm cache: formats still lists every plugin", p.returncode == 0
+          and p.stdout == run(["formats"], env={"DOCNORM_PLUGIN_CACHE": ""}).stdout, p.stdout.decode())
+
     # Version and help.
     p = run(["--version"])
     check("--version", p.returncode == 0 and p.stdout.startswith(b"docnorm "))

@@ -91,7 +91,6 @@ converts(PDF)
 converts(other)
 r, names = loaded_files(["convert", "--raw", other, "-o", os.devnull])
 check("%s: rc 0 under LD_DEBUG" % os.path.basename(other), r.returncode == 0, r.stderr[-300:])
-check("%s: the front module is loaded" % os.path.basename(other), "docnorm-pdf.so" in names, sorted(names))
 check("%s: no libpoppler loaded" % os.path.basename(other), not has_poppler(names),
       sorted(n for n in names if "poppler" in n))
 check("%s: no pdf-backend.so loaded" % os.path.basename(other), "pdf-backend.so" not in names)
@@ -101,6 +100,7 @@ check("pdf: pdf-backend.so loaded", "pdf-backend.so" in names, sorted(names))
 check("pdf: libpoppler loaded", has_poppler(names), sorted(names))
 r, names = loaded_files(["formats"])
 check("formats: lists pdf", r.returncode == 0 and any(l.split()[:1] == ["pdf"] for l in r.stdout.splitlines()))
+check("formats: the front module is loaded", "docnorm-pdf.so" in names, sorted(names))
 check("formats: no libpoppler loaded", not has_poppler(names))
 
 with tempfile.TemporaryDirectory() as tmp:

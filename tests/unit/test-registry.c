@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <glib/gstdio.h>
+#include <utime.h>
 
 #include "docnorm.h"
 
@@ -24,6 +26,12 @@ read_nothing (GBytes *d, const DnReadOptions *o, DnDocument *doc, GError **e)
 static const DnReaderVTable alpha_reader = { sizeof (DnReaderVTable), probe_alpha, read_nothing };
 static const DnReaderVTable beta_reader = { sizeof (DnReaderVTable), probe_beta, read_nothing };
 static const DnReaderVTable gamma_reader = { sizeof (DnReaderVTable), probe_gamma, read_nothing };
+static int
+probe_sure (const guint8 *h, gsize n, guint64 t, const char *f)
+{
+  return n >= 4 && memcmp (h, "SURE", 4) == 0 ? DN_PROBE_SURE : 0;
+}
+static const DnReaderVTable sure_reader = { sizeof (DnReaderVTable), probe_sure, read_nothing };
 static const char *const ext_a[] = { "a", NULL };
 static const char *const ext_b[] = { "b", NULL };
 
@@ -34,6 +42,7 @@ DESC (alpha_desc, "alpha", &alpha_reader, ext_a);
 DESC (beta_desc, "beta", &beta_reader, ext_b);
 DESC (gamma_desc, "gamma", &gamma_reader, NULL);
 DESC (alpha_again_desc, "alpha", &beta_reader, ext_b);
+DESC (sure_desc, "sure", &sure_reader, NULL);
 
 static const DnPluginDesc future_desc = { DN_PLUGIN_ABI_VERSION + 1, sizeof (DnPluginDesc), "future",
                                           "test", "1", NULL, NULL, &alpha_reader, NULL, NULL };
@@ -173,6 +182,130 @@ test_default_discovery (void **state)
   dn_registry_free (reg);
 }
 
+static char *
+read_text (const char *path)
+{
+  char *text = NULL;
+  g_file_get_contents (path, &text, NULL, NULL);
+  return text;
+}
+
+/* The plugin cache: a module is loaded at once the first time, and after
+ * that only when used; a stale, wrong or broken cache costs a load, never
+ * a wrong answer. */
+static void
+test_plugin_cache (void **state)
+{
+  char *tmp = g_dir_make_tmp ("dn-registry-cache-XXXXXX", NULL);
+  assert_non_null (tmp);
+  char *cache = g_build_filename (tmp, "cache", "plugins.cache", NULL);
+  char *mods = g_build_filename (tmp, "mods", NULL);
+  char *mod = g_build_filename (mods, "docnorm-fake.so", NULL);
+  char *built = g_build_filename (g_getenv ("TEST_PLUGIN_GOOD_DIR"), "docnorm-fake.so", NULL);
+  gchar *bytes;
+  gsize len;
+  assert_true (g_file_get_contents (built, &bytes, &len, NULL));
+  assert_int_equal (g_mkdir_with_parents (mods, 0755), 0);
+  assert_true (g_file_set_contents (mod, bytes, (gssize) len, NULL));
+  g_free (bytes);
+  g_setenv ("DOCNORM_PLUGIN_CACHE", cache, TRUE);
+  const guint8 fake[] = "FAKE input", sure[] = "SURE input";
+
+  /* First run: nothing cached, so the module is loaded and recorded. */
+  DnRegistry *reg = dn_registry_new ();
+  assert_int_equal (dn_registry_load_dir (reg, mods), 1);
+  assert_true (dn_registry_plugin_is_loaded (reg, 0));
+  dn_registry_free (reg);
+  char *text = read_text (cache);
+  assert_non_null (text);
+  assert_non_null (strstr (text, "name=fake"));
+  assert_non_null (strstr (text, "extensions=fake;"));
+  g_free (text);
+
+  /* Next runs: registered from the cache, loaded on first use, by
+   * extension... */
+  reg = dn_registry_new ();
+  assert_int_equal (dn_registry_load_dir (reg, mods), 1);
+  assert_false (dn_registry_plugin_is_loaded (reg, 0));
+  const DnPluginDesc *d = dn_registry_find_reader (reg, fake, 10, 10, "x.fake", NULL);
+  assert_non_null (d);
+  assert_string_equal (d->name, "fake");
+  assert_true (dn_registry_plugin_is_loaded (reg, 0));
+  dn_registry_free (reg);
+
+  /* ...or when no loaded reader is sure of the input, and not otherwise. */
+  reg = dn_registry_new ();
+  assert_true (dn_registry_add (reg, &sure_desc, NULL, NULL));
+  assert_int_equal (dn_registry_load_dir (reg, mods), 1);
+  int score = 0;
+  assert_ptr_equal (dn_registry_find_reader (reg, sure, 10, 10, "x.other", &score), &sure_desc);
+  assert_int_equal (score, DN_PROBE_SURE);
+  assert_false (dn_registry_plugin_is_loaded (reg, 1));
+  d = dn_registry_find_reader (reg, fake, 10, 10, "x.other", &score);
+  assert_non_null (d);
+  assert_string_equal (d->name, "fake");
+  assert_int_equal (score, 50);
+  assert_true (dn_registry_plugin_is_loaded (reg, 1));
+  dn_registry_free (reg);
+
+  /* A module that changed since is loaded at once. */
+  assert_int_equal (g_utime (mod, &(struct utimbuf) { 1000000000, 1000000000 }), 0);
+  reg = dn_registry_new ();
+  assert_int_equal (dn_registry_load_dir (reg, mods), 1);
+  assert_true (dn_registry_plugin_is_loaded (reg, 0));
+  dn_registry_free (reg);
+
+  /* A cache that misnames the module: refused when used, then forgotten. */
+  text = read_text (cache);
+  char **parts = g_strsplit (text, "name=fake", -1);
+  char *lie = g_strjoinv ("name=other", parts);
+  assert_true (g_file_set_contents (cache, lie, -1, NULL));
+  g_strfreev (parts);
+  g_free (lie);
+  g_free (text);
+  reg = dn_registry_new ();
+  assert_int_equal (dn_registry_load_dir (reg, mods), 1);
+  assert_null (dn_registry_find_reader_by_name (reg, "other"));
+  assert_non_null (strstr (refusal_reason_for (reg, "docnorm-fake.so"), "plugin cache said 'other'"));
+  assert_null (dn_registry_get_plugin (reg, 0, NULL));
+  dn_registry_free (reg);
+  text = read_text (cache);
+  assert_null (strstr (text, "name=other"));
+  g_free (text);
+
+  /* A cache that is not one: ignored and rewritten. */
+  assert_true (g_file_set_contents (cache, "\x01[not a key file", -1, NULL));
+  reg = dn_registry_new ();
+  assert_int_equal (dn_registry_load_dir (reg, mods), 1);
+  assert_true (dn_registry_plugin_is_loaded (reg, 0));
+  dn_registry_free (reg);
+  text = read_text (cache);
+  assert_non_null (strstr (text, "name=fake"));
+  g_free (text);
+
+  /* DOCNORM_PLUGIN_CACHE set empty: no cache, every module loaded. */
+  g_setenv ("DOCNORM_PLUGIN_CACHE", "", TRUE);
+  assert_int_equal (g_unlink (cache), 0);
+  reg = dn_registry_new ();
+  assert_int_equal (dn_registry_load_dir (reg, mods), 1);
+  assert_true (dn_registry_plugin_is_loaded (reg, 0));
+  dn_registry_free (reg);
+  assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
+
+  g_unsetenv ("DOCNORM_PLUGIN_CACHE");
+  g_unlink (mod);
+  g_rmdir (mods);
+  char *cache_dir = g_path_get_dirname (cache);
+  g_rmdir (cache_dir);
+  g_rmdir (tmp);
+  g_free (cache_dir);
+  g_free (built);
+  g_free (mod);
+  g_free (mods);
+  g_free (cache);
+  g_free (tmp);
+}
+
 static void
 test_limits_set (void **state)
 {
@@ -211,6 +344,7 @@ main (void)
     cmocka_unit_test (test_probe_scores_and_ties),
     cmocka_unit_test (test_modules_from_dirs),
     cmocka_unit_test (test_default_discovery),
+    cmocka_unit_test (test_plugin_cache),
     cmocka_unit_test (test_limits_set),
   };
   return cmocka_run_group_tests_name ("registry", tests, NULL, NULL);
