@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,6 +77,7 @@ typedef struct {
   guint index;
   int msg_fd;              /* -1 once at end of file */
   int err_fd;
+  int pid_fd;              /* readable once the child has exited; -1 if none */
   GString *msg;
   GString *err;            /* the last ERR_TAIL bytes */
   gint64 started;          /* monotonic µs */
@@ -582,6 +584,11 @@ worker_spawn (DnBatch *b, guint index, DnBatchWorker *w, GError **error)
   w->index = index;
   w->msg_fd = mp[0];
   w->err_fd = ep[0];
+  w->pid_fd = -1;
+#ifdef SYS_pidfd_open
+  /* Polled with the pipes, so the end of the child wakes us at once. */
+  w->pid_fd = (int) syscall (SYS_pidfd_open, pid, 0);
+#endif
   w->msg = g_string_new (NULL);
   w->err = g_string_new (NULL);
   w->started = g_get_monotonic_time ();
@@ -620,6 +627,8 @@ worker_release (DnBatchWorker *w)
     close (w->msg_fd);
   if (w->err_fd >= 0)
     close (w->err_fd);
+  if (w->pid_fd >= 0)
+    close (w->pid_fd);
   g_string_free (w->msg, TRUE);
   g_string_free (w->err, TRUE);
 }
@@ -684,7 +693,7 @@ batch_run (DnBatch *b)
     /* Wait for output, a child's end of file, a deadline or the progress tick. */
     gint64 now = g_get_monotonic_time ();
     gint64 wait_us = b->progress ? 200000 : 1000000;
-    struct pollfd *fds = g_new0 (struct pollfd, running->len * 2);
+    struct pollfd *fds = g_new0 (struct pollfd, running->len * 3);
     nfds_t nfds = 0;
     for (guint i = 0; i < running->len; i++) {
       DnBatchWorker *w = &g_array_index (running, DnBatchWorker, i);
@@ -692,7 +701,9 @@ batch_run (DnBatch *b)
         fds[nfds++] = (struct pollfd) { .fd = w->msg_fd, .events = POLLIN };
       if (w->err_fd >= 0)
         fds[nfds++] = (struct pollfd) { .fd = w->err_fd, .events = POLLIN };
-      if (w->msg_fd < 0 && w->err_fd < 0)
+      if (w->pid_fd >= 0)
+        fds[nfds++] = (struct pollfd) { .fd = w->pid_fd, .events = POLLIN };
+      else if (w->msg_fd < 0 && w->err_fd < 0)
         wait_us = MIN (wait_us, 2000);   /* output closed: about to exit */
       if (timeout_us > 0)
         wait_us = MIN (wait_us, MAX (0, w->started + timeout_us - now));
