@@ -65,7 +65,7 @@ html_probe (const guint8 *head, gsize len, guint64 total, const char *file_name)
       (contains_ci (p, window, "<!doctype html") || contains_ci (p, window, "<html")))
     return 90;
   /* A fragment: only a strong tag near the start counts. */
-  if (*p == '<' && (contains_ci (p, window, "<head") || contains_ci (p, window, "<body")))
+  if (n > 0 && *p == '<' && (contains_ci (p, window, "<head") || contains_ci (p, window, "<body")))
     return 60;
   return 0;
 }
