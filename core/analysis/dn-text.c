@@ -236,19 +236,30 @@ dn_text_reflow (const char *s)
 char *
 dn_text_title_key (const char *s)
 {
-  char *folded = dn_text_fold_width (s);
-  GString *out = g_string_new (NULL);
-  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p)) {
+  /* One pass, no GString: analysis calls this on every candidate heading
+   * and TOC line. Folding only shortens a character (full-width forms are
+   * three bytes, their ASCII one), so the key fits in strlen (s) bytes. */
+  char *out = g_malloc (strlen (s) + 1);
+  char *o = out;
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
     gunichar c = g_utf8_get_char (p);
+    if (c >= 0xFF01 && c <= 0xFF5E)
+      c -= 0xFEE0;
     if (is_space (c) || c == '.' || c == 0x2026 || c == 0x00B7 || c == '*' || c == 0x300C ||
         c == 0x300D || c == '"' || c == 0x201C || c == 0x201D || c == 0x2022)
       continue;
-    g_string_append_unichar (out, c);
+    if (c < 0x80)
+      *o++ = (char) c;
+    else {
+      gsize len = (gsize) (g_utf8_next_char (p) - p);
+      memcpy (o, p, len);   /* unchanged by folding: copy its bytes as they are */
+      o += len;
+    }
   }
-  g_free (folded);
-  while (out->len > 0 && (out->str[out->len - 1] == ':' || out->str[out->len - 1] == ','))
-    g_string_truncate (out, out->len - 1);
-  return g_string_free (out, FALSE);
+  while (o > out && (o[-1] == ':' || o[-1] == ','))
+    o--;
+  *o = '\0';
+  return out;
 }
 
 gboolean
