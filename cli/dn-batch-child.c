@@ -303,8 +303,13 @@ dn_batch_child_run (const DnBatchSettings *s, const DnBatchInput *input, int msg
   }
   json_object_unref (result);
 
-  /* The pipeline records the name it is given as the source's file name. */
-  DnDocument *doc = dn_convert_bytes (s->reg, data, base, &s->convert, &error);
+  /* The pipeline records the name it is given as the source's file name.
+   * The reader is already chosen and the input hashed: not done again. */
+  DnConvertOptions opts = s->convert;
+  opts.sha256 = sha;
+  if (reader != NULL)
+    opts.reader_name = reader->name;
+  DnDocument *doc = dn_convert_bytes (s->reg, data, base, &opts, &error);
   if (doc == NULL)
     finish_failed (msg_fd, reader_name, error);
 

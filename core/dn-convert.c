@@ -136,7 +136,8 @@ dn_convert_bytes (DnRegistry *reg, GBytes *data, const char *file_name,
   }
 
   DnDocument *doc = dn_document_new ();
-  char *sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
+  char *sha = options->sha256 != NULL ? g_strdup (options->sha256)
+                                      : g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, data);
   const char *media = reader->media_types != NULL ? reader->media_types[0] : NULL;
   dn_document_set_source (doc, base, reader->name, media, (gint64) len, sha, reader->name,
                           reader->version);

@@ -10,6 +10,8 @@ typedef struct {
   DnWriteOptions write;
   const char *reader_name;  /* force this reader (plugin name); NULL = probe */
   gboolean analyse;         /* run the report analysis (default TRUE) */
+  const char *sha256;       /* the input's SHA-256 in hex when the caller has it
+                             * already; NULL: computed here */
 } DnConvertOptions;
 
 /* Defaults: probe, analyse, default limits, compact output. */

@@ -434,9 +434,11 @@ load_readers (DnRegistry *reg, const char *ext)
   return tried;
 }
 
+/* Probes the loaded readers not probed yet (scores[i] < 0) and returns the
+ * best of all scores so far. */
 static const DnPluginDesc *
-probe_loaded (const DnRegistry *reg, const guint8 *head, gsize head_len, guint64 total,
-              const char *file_name, const char *ext, int *score_out)
+probe_loaded (const DnRegistry *reg, int *scores, const guint8 *head, gsize head_len,
+              guint64 total, const char *file_name, const char *ext, int *score_out)
 {
   const DnPluginDesc *best = NULL;
   int best_score = 0;
@@ -445,7 +447,9 @@ probe_loaded (const DnRegistry *reg, const guint8 *head, gsize head_len, guint64
     const DnPluginDesc *d = g_array_index (reg->plugins, DnPluginEntry, i).desc;
     if (d == NULL || d->reader == NULL)
       continue;
-    int score = CLAMP (d->reader->probe (head, head_len, total, file_name), 0, 100);
+    if (scores[i] < 0)
+      scores[i] = CLAMP (d->reader->probe (head, head_len, total, file_name), 0, 100);
+    int score = scores[i];
     if (score == 0)
       continue;
     gboolean ext_match = list_has (d->extensions, ext);
@@ -465,14 +469,18 @@ dn_registry_find_reader (DnRegistry *reg, const guint8 *head, gsize head_len,
 {
   const char *ext = file_extension (file_name);
   int score = 0;
-  const DnPluginDesc *best = NULL;
   /* The readers that claim the extension first; the rest only when none of
-   * the loaded ones is sure. */
+   * the loaded ones is sure. Loading keeps every entry's index, so each
+   * reader is probed once. */
   if (ext != NULL)
     load_readers (reg, ext);
-  best = probe_loaded (reg, head, head_len, total, file_name, ext, &score);
+  int *scores = g_new (int, reg->plugins->len);
+  for (guint i = 0; i < reg->plugins->len; i++)
+    scores[i] = -1;
+  const DnPluginDesc *best = probe_loaded (reg, scores, head, head_len, total, file_name, ext, &score);
   if (score < DN_PROBE_SURE && load_readers (reg, NULL) > 0)
-    best = probe_loaded (reg, head, head_len, total, file_name, ext, &score);
+    best = probe_loaded (reg, scores, head, head_len, total, file_name, ext, &score);
+  g_free (scores);
   if (score_out != NULL)
     *score_out = score;
   return best;
