@@ -21,18 +21,10 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from dncheck import check, finish  # noqa: E402
+
 DOCNORM, SAMPLES = os.path.abspath(sys.argv[1]), sys.argv[2]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 def env_a():
@@ -137,5 +129,4 @@ with tempfile.TemporaryDirectory() as tmp:
                         for f in fs if not f.startswith("manifest"))
         check("batch -j2 wrote no extra files", others == records, str(set(others) ^ set(records)))
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

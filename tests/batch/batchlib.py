@@ -7,31 +7,13 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import dnschema  # noqa: E402,F401
+from dncheck import check, finish  # noqa: E402,F401
 
 # In the sanitizer build (.ci/sanitize sets DN_TEST_SANITIZED) AddressSanitizer
 # would catch the crash test's SIGSEGV, report it and abort (SIGABRT); the
 # tests check that the batch names the real signal, so let it through.
 if os.environ.get("DN_TEST_SANITIZED"):
     os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":handle_segv=0"
-
-passed = 0
-failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
-    return cond
-
-
-def finish():
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
 
 
 def env_with(plugin_dir=None, **extra):

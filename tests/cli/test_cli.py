@@ -11,9 +11,9 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import dnschema  # noqa: E402
+from dncheck import check, finish  # noqa: E402
 
 DOCNORM, SAMPLES, GOOD_DIR, WRONGABI_DIR = sys.argv[1:5]
-passed = failed = 0
 
 
 def run(args, stdin=None, env=None):
@@ -21,16 +21,6 @@ def run(args, stdin=None, env=None):
     full_env.pop("DOCNORM_PLUGIN_PATH", None)
     full_env.update(env or {})
     return subprocess.run([DOCNORM] + args, input=stdin, capture_output=True, env=full_env, timeout=60)
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 def one_line_error(proc, path, status, fragment):
@@ -155,5 +145,4 @@ with tempfile.TemporaryDirectory() as tmp:
         except (AssertionError, ValueError) as e:
             check("sample validates: %s" % name, False, str(e)[:500])
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

@@ -11,19 +11,9 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import dnschema  # noqa: E402
+from dncheck import check, finish  # noqa: E402
 
 DOCNORM = sys.argv[1]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 def convert(path):
@@ -79,5 +69,4 @@ with tempfile.TemporaryDirectory() as tmp:
     if p.returncode == 0:
         dnschema.validate_record(json.loads(p.stdout), "junk.html")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

@@ -17,19 +17,11 @@ import subprocess
 import sys
 import urllib.parse
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from dncheck import check, summary  # noqa: E402
+
 DOCNORM, PANDOC = sys.argv[1:3]
 rest = sys.argv[3:]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 def norm(s):
@@ -239,8 +231,7 @@ def main():
             check(label + ": no trailing blanks, ends in one newline",
                   not re.search(rb"[ \t]\n", md.stdout) and (md.stdout == b"" or md.stdout.endswith(b"\n")))
             compare(label, record_view(json.loads(rec.stdout)), pandoc_view(md.stdout))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

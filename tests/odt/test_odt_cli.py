@@ -20,19 +20,9 @@ import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import dnschema  # noqa: E402
+from dncheck import check, finish  # noqa: E402
 
 DOCNORM, SRC = sys.argv[1:3]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, str(detail)[:500]))
 
 
 def run(args):
@@ -135,5 +125,4 @@ with tempfile.TemporaryDirectory() as tmp:
     case("traversal.odt", [("../evil.xml", b"<x/>"), ("content.xml", content(""))], 1, "..")
     case("broken.odt", [("content.xml", content("<text:p>unclosed")[:-40])], 1, "content.xml")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

@@ -26,23 +26,15 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from dncheck import check, finish  # noqa: E402
+
 EXE, PDF_DIR, SAMPLES = sys.argv[1:4]
 FRONT = os.path.join(PDF_DIR, "docnorm-pdf.so")
 BACKEND = os.path.join(PDF_DIR, "pdf-backend.so")
 PDF = os.path.join(SAMPLES, "pdf", "seed-001.pdf")
 DOCX = os.path.join(SAMPLES, "docx", "seed-001-manual.docx")
 TXT = os.path.join(SAMPLES, "txt", "seed-001.txt")
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 def run(args, env_extra=None):
@@ -141,5 +133,4 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(os.path.join(inst, "pdf-backend.so"), "wb") as f:
             f.write(b"not an ELF file\n")
 
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+finish()

@@ -19,19 +19,11 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+from dncheck import check, summary  # noqa: E402
+
 DOCNORM, CHROMIUM = sys.argv[1:3]
-passed = failed = 0
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, str(detail)[:600]))
 
 
 class El:
@@ -240,8 +232,7 @@ def main():
                       len(kept) == 1 and kept[0].attrs.get("title") == "javascript:alert(3)" and kept[0].text() == "js link")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -23,19 +23,9 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 import dnschema  # noqa: E402
+from dncheck import check, summary  # noqa: E402
 
 SRC, MESON = sys.argv[1:3]
-passed = failed = 0
-
-
-def check(name, cond, detail=""):
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok   %s" % name)
-    else:
-        failed += 1
-        print("FAIL %s %s" % (name, detail))
 
 
 def run(cmd, env=None, cwd=None, stdin=None):
@@ -151,8 +141,7 @@ def in_tmp(tmp):
     p = run([docnorm, "convert", "--raw", "-", "-t", "json"], env=env, stdin=b"FAKE input")
     check("older plugin reads", p.returncode == 0 and b"fake reader was here" in p.stdout, p.stderr)
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":
