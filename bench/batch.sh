@@ -5,7 +5,8 @@
 # tree, and the -j 2 / -j 1 ratio.
 # Target on a 2-core machine: ratio >= 1.8. Two reference ratios follow it:
 # the same documents as independent `docnorm convert` processes in two
-# streams, and sha256sum twice at once, i.e. what the machine itself gives.
+# streams, sha256sum twice at once, and a counting loop twice at once, i.e.
+# what the machine itself gives to work that does and does not touch memory.
 #
 #   bench/batch.sh [BUILD_DIR] [COPIES] [RUNS]
 #
@@ -110,5 +111,14 @@ def sha(k):
 s1 = min(sha(1) for _ in range(3))
 s2 = min(sha(2) for _ in range(3))
 print("reference: sha256sum of 64 MiB, 2 at once / 1 (throughput): %.2fx" % (2 * s1 / s2))
+loop = ["sh", "-c", "i=0; while [ $i -lt 400000 ]; do i=$((i+1)); done"]
+def spin(k):
+    t = time.monotonic()
+    ps = [subprocess.Popen(loop) for _ in range(k)]
+    [p.wait() for p in ps]
+    return time.monotonic() - t
+l1 = min(spin(1) for _ in range(3))
+l2 = min(spin(2) for _ in range(3))
+print("reference: a shell counting loop (no memory traffic), 2 at once / 1: %.2fx" % (2 * l1 / l2))
 PY
 echo "bench: load average after $(cut -d' ' -f1-3 /proc/loadavg)"
