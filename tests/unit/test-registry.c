@@ -208,6 +208,7 @@ test_plugin_cache (void **state)
   assert_int_equal (g_mkdir_with_parents (mods, 0755), 0);
   assert_true (g_file_set_contents (mod, bytes, (gssize) len, NULL));
   g_free (bytes);
+  char *saved_env = g_strdup (g_getenv ("DOCNORM_PLUGIN_CACHE"));
   g_setenv ("DOCNORM_PLUGIN_CACHE", cache, TRUE);
   const guint8 fake[] = "FAKE input", sure[] = "SURE input";
 
@@ -292,7 +293,11 @@ test_plugin_cache (void **state)
   dn_registry_free (reg);
   assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
 
-  g_unsetenv ("DOCNORM_PLUGIN_CACHE");
+  if (saved_env != NULL)
+    g_setenv ("DOCNORM_PLUGIN_CACHE", saved_env, TRUE);
+  else
+    g_unsetenv ("DOCNORM_PLUGIN_CACHE");
+  g_free (saved_env);
   g_unlink (mod);
   g_rmdir (mods);
   char *cache_dir = g_path_get_dirname (cache);
