@@ -391,8 +391,8 @@ dn_batch_record_path (const DnBatchSettings *settings, const DnBatchInput *input
   return g_strdup_printf ("%s/%s.%s", settings->outdir, input->rel, settings->extension);
 }
 
-/* ".NAME.EXT.XXXXXX.tmp": how dn_output_write() names the temporary of a
- * record NAME.EXT. */
+/* ".NAME.EXT.<6 random characters>.tmp": how dn_output_write() names the
+ * temporary of a record NAME.EXT. */
 static gboolean
 is_temporary (const char *name, const char *ext)
 {

@@ -62,7 +62,7 @@ void dn_batch_inputs_dedupe (DnBatchInputs *inputs);
 char *dn_batch_record_path (const DnBatchSettings *settings, const DnBatchInput *input);
 
 /* Removes temporary files an interrupted write of @record_path left behind
- * (dn_output_write() writes ".NAME.XXXXXX.tmp" beside NAME). */
+ * (dn_output_write() writes ".NAME.<6 random characters>.tmp" beside NAME). */
 void dn_batch_remove_temporaries (const char *record_path);
 
 /* Removes every temporary of a record with extension @ext under @outdir

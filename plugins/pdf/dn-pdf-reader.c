@@ -535,7 +535,7 @@ bytes_to_fd (GBytes *data, char **path_out)
   fd = memfd_create ("docnorm-pdf", MFD_CLOEXEC);
 #endif
   if (fd < 0) {
-    fd = g_file_open_tmp ("docnorm-pdf-XXXXXX", path_out, NULL);
+    fd = g_file_open_tmp (NULL, path_out, NULL);
     if (fd < 0)
       return -1;
   }

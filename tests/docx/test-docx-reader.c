@@ -272,7 +272,7 @@ find_type (DnNode *root, DnNodeType type, guint nth)
 static void
 test_images_dir (void **state)
 {
-  char *dir = g_dir_make_tmp ("dn-docx-XXXXXX", NULL);
+  char *dir = g_dir_make_tmp (NULL, NULL);
   assert_non_null (dir);
   DnReadOptions o;
   dn_read_options_init (&o);

@@ -196,7 +196,7 @@ read_text (const char *path)
 static void
 test_plugin_cache (void **state)
 {
-  char *tmp = g_dir_make_tmp ("dn-registry-cache-XXXXXX", NULL);
+  char *tmp = g_dir_make_tmp (NULL, NULL);
   assert_non_null (tmp);
   char *cache = g_build_filename (tmp, "cache", "plugins.cache", NULL);
   char *mods = g_build_filename (tmp, "mods", NULL);
