@@ -11,24 +11,41 @@ want_hints (const DnWriteOptions *options)
          options->with_hints;
 }
 
+typedef struct {
+  const DnRecordSink *sink;
+  gpointer user_data;
+} Emit;
+
 static void
-set_typed (JsonObject *obj, const DnVocabAttr *attr, const char *value)
+emit_string (const Emit *e, const char *key, const char *value)
+{
+  e->sink->string (e->user_data, key, value);
+}
+
+static void
+emit_int (const Emit *e, const char *key, gint64 value)
+{
+  e->sink->integer (e->user_data, key, value);
+}
+
+static void
+emit_typed (const Emit *e, const DnVocabAttr *attr, const char *value)
 {
   gint64 n;
   switch (attr->type) {
   case DN_VOCAB_INT:
     if (g_ascii_string_to_signed (value, 10, G_MININT64, G_MAXINT64, &n, NULL)) {
-      json_object_set_int_member (obj, attr->name, n);
+      emit_int (e, attr->name, n);
       return;
     }
     break;
   case DN_VOCAB_BOOL:
-    json_object_set_boolean_member (obj, attr->name, strcmp (value, "true") == 0 || strcmp (value, "1") == 0);
+    e->sink->boolean (e->user_data, attr->name, strcmp (value, "true") == 0 || strcmp (value, "1") == 0);
     return;
   case DN_VOCAB_STRING:
     break;
   }
-  json_object_set_string_member (obj, attr->name, value);
+  emit_string (e, attr->name, value);
 }
 
 static const char *const align_names[] = { NULL, "left", "center", "right", "justify" };
@@ -36,46 +53,46 @@ static const char *const flag_names[] = { "wrapped_lines", "continues", "header_
 static const char *const mark_names[] = { "bold", "italic", "underline", "strike", "superscript",
                                           "subscript", "link", "note_ref" };
 
-static JsonObject *
-hints_object (const DnNode *node)
+static void
+emit_hints (const Emit *e, const DnNode *node)
 {
   const DnHints *h = dn_node_get_hints (node);
-  JsonObject *o = json_object_new ();
   const char *style = dn_node_get_attr (node, DN_ATTR_STYLE);
+  gboolean align = h->align > DN_ALIGN_UNKNOWN && h->align <= DN_ALIGN_JUSTIFY;
+  if (style == NULL && h->outline_level <= 0 && h->font_size <= 0 && h->bold < 0 && h->italic < 0 &&
+      !align && h->indent == 0 && !h->has_bbox && h->flags == 0)
+    return;
+  e->sink->begin_object (e->user_data, "hints");
   if (style != NULL)
-    json_object_set_string_member (o, "style", style);
+    emit_string (e, "style", style);
   if (h->outline_level > 0)
-    json_object_set_int_member (o, "outline_level", h->outline_level);
+    emit_int (e, "outline_level", h->outline_level);
   if (h->font_size > 0)
-    json_object_set_double_member (o, "font_size", h->font_size);
+    e->sink->number (e->user_data, "font_size", h->font_size);
   if (h->bold >= 0)
-    json_object_set_boolean_member (o, "bold", h->bold);
+    e->sink->boolean (e->user_data, "bold", h->bold);
   if (h->italic >= 0)
-    json_object_set_boolean_member (o, "italic", h->italic);
-  if (h->align > DN_ALIGN_UNKNOWN && h->align <= DN_ALIGN_JUSTIFY)
-    json_object_set_string_member (o, "align", align_names[h->align]);
+    e->sink->boolean (e->user_data, "italic", h->italic);
+  if (align)
+    emit_string (e, "align", align_names[h->align]);
   if (h->indent != 0)
-    json_object_set_double_member (o, "indent", h->indent);
+    e->sink->number (e->user_data, "indent", h->indent);
   if (h->has_bbox) {
-    JsonArray *b = json_array_new ();
-    json_array_add_double_element (b, h->x0);
-    json_array_add_double_element (b, h->y0);
-    json_array_add_double_element (b, h->x1);
-    json_array_add_double_element (b, h->y1);
-    json_object_set_array_member (o, "bbox", b);
+    e->sink->begin_array (e->user_data, "bbox");
+    e->sink->number (e->user_data, NULL, h->x0);
+    e->sink->number (e->user_data, NULL, h->y0);
+    e->sink->number (e->user_data, NULL, h->x1);
+    e->sink->number (e->user_data, NULL, h->y1);
+    e->sink->end_array (e->user_data);
   }
   if (h->flags != 0) {
-    JsonArray *f = json_array_new ();
+    e->sink->begin_array (e->user_data, "flags");
     for (guint i = 0; i < G_N_ELEMENTS (flag_names); i++)
       if (h->flags & (1u << i))
-        json_array_add_string_element (f, flag_names[i]);
-    json_object_set_array_member (o, "flags", f);
+        emit_string (e, NULL, flag_names[i]);
+    e->sink->end_array (e->user_data);
   }
-  if (json_object_get_size (o) == 0) {
-    json_object_unref (o);
-    return NULL;
-  }
-  return o;
+  e->sink->end_object (e->user_data);
 }
 
 /* Code-point offset of byte @target, counted on from a cursor so that a
@@ -93,38 +110,38 @@ char_offset (const char *text, gsize *cur_byte, gint64 *cur_char, gsize target)
 }
 
 /* Spans as code-point offsets, which is what JSON consumers can index. */
-static JsonArray *
-marks_array (const DnNode *node)
+static void
+emit_marks (const Emit *e, const DnNode *node)
 {
   guint n = dn_node_get_n_spans (node);
   const char *text = dn_node_get_text (node);
   if (n == 0 || text == NULL)
-    return NULL;
-  JsonArray *arr = json_array_new ();
+    return;
+  e->sink->begin_array (e->user_data, "marks");
   gsize cur_byte = 0;
   gint64 cur_char = 0;
   for (guint i = 0; i < n; i++) {
     const DnSpan *s = dn_node_get_span (node, i);
-    JsonObject *m = json_object_new ();
-    json_object_set_int_member (m, "start", char_offset (text, &cur_byte, &cur_char, s->start));
-    json_object_set_int_member (m, "end", char_offset (text, &cur_byte, &cur_char, s->end));
-    JsonArray *kinds = json_array_new ();
+    e->sink->begin_object (e->user_data, NULL);
+    emit_int (e, "start", char_offset (text, &cur_byte, &cur_char, s->start));
+    emit_int (e, "end", char_offset (text, &cur_byte, &cur_char, s->end));
+    e->sink->begin_array (e->user_data, "marks");
     for (guint b = 0; b < G_N_ELEMENTS (mark_names); b++)
       if (s->marks & (1u << b))
-        json_array_add_string_element (kinds, mark_names[b]);
-    json_object_set_array_member (m, "marks", kinds);
+        emit_string (e, NULL, mark_names[b]);
+    e->sink->end_array (e->user_data);
     if (s->href != NULL)
-      json_object_set_string_member (m, "href", s->href);
-    json_array_add_object_element (arr, m);
+      emit_string (e, "href", s->href);
+    e->sink->end_object (e->user_data);
   }
-  return arr;
+  e->sink->end_array (e->user_data);
 }
 
-static JsonObject *
-node_object (const DnNode *node, gboolean hints)
+/* A node's own members; its children follow in a "children" array. */
+static void
+emit_node_members (const Emit *e, const DnNode *node, gboolean hints)
 {
-  JsonObject *o = json_object_new ();
-  json_object_set_string_member (o, "type", dn_node_type_name (dn_node_get_node_type (node)));
+  emit_string (e, "type", dn_node_type_name (dn_node_get_node_type (node)));
   guint n_vocab;
   const DnVocabAttr *vocab = dn_vocab_node_attrs (&n_vocab);
   for (guint i = 0; i < n_vocab; i++) {
@@ -132,147 +149,304 @@ node_object (const DnNode *node, gboolean hints)
       continue;
     const char *v = dn_node_get_attr (node, vocab[i].name);
     if (v != NULL)
-      set_typed (o, &vocab[i], v);
+      emit_typed (e, &vocab[i], v);
   }
   const char *text = dn_node_get_text (node);
   if (text != NULL)
-    json_object_set_string_member (o, "text", text);
-  JsonArray *marks = marks_array (node);
-  if (marks != NULL)
-    json_object_set_array_member (o, "marks", marks);
+    emit_string (e, "text", text);
+  emit_marks (e, node);
   int page = dn_node_get_hints (node)->page;
   if (page > 0)
-    json_object_set_int_member (o, "page", page);
-  JsonObject *extra = NULL;
+    emit_int (e, "page", page);
+  gboolean extra = FALSE;
   for (guint i = 0; i < dn_node_get_n_attrs (node); i++) {
     const char *k, *v;
     dn_node_get_attr_at (node, i, &k, &v);
     if (dn_vocab_lookup (k) != NULL)
       continue;
-    if (extra == NULL)
-      extra = json_object_new ();
-    json_object_set_string_member (extra, k, v);
+    if (!extra)
+      e->sink->begin_object (e->user_data, "extra");
+    extra = TRUE;
+    emit_string (e, k, v);
   }
-  if (extra != NULL)
-    json_object_set_object_member (o, "extra", extra);
-  if (hints) {
-    JsonObject *h = hints_object (node);
-    if (h != NULL)
-      json_object_set_object_member (o, "hints", h);
-  }
-  return o;
+  if (extra)
+    e->sink->end_object (e->user_data);
+  if (hints)
+    emit_hints (e, node);
 }
 
-JsonNode *
-dn_record_build_body (const DnDocument *doc, const DnWriteOptions *options, GError **error)
+static gboolean
+check_depth (const DnDocument *doc, GError **error)
 {
-  gboolean hints = want_hints (options);
-  /* Iterative: a stack of the open "children" arrays. */
-  GPtrArray *stack = g_ptr_array_new ();
-  JsonObject *root_obj = NULL;
+  guint depth = 0;
+  DnIter it;
+  dn_iter_init (&it, (DnNode *) dn_document_get_root_const (doc));
+  DnEventType ev;
+  while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
+    if (dn_node_first_child (it.current) == NULL)
+      continue;
+    if (ev == DN_EVENT_EXIT) {
+      depth--;
+    } else if (++depth > DN_RECORD_MAX_DEPTH) {
+      g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "document tree nested deeper than %d levels",
+                   DN_RECORD_MAX_DEPTH);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+/* The body tree as the object @key; iterative, so depth costs no stack. */
+static void
+emit_body (const Emit *e, const DnDocument *doc, const char *key, gboolean hints)
+{
   DnIter it;
   dn_iter_init (&it, (DnNode *) dn_document_get_root_const (doc));
   DnEventType ev;
   while ((ev = dn_iter_next (&it)) != DN_EVENT_DONE) {
     const DnNode *n = it.current;
+    gboolean parent = dn_node_first_child (n) != NULL;
     if (ev == DN_EVENT_EXIT) {
-      if (dn_node_first_child (n) != NULL)
-        g_ptr_array_remove_index (stack, stack->len - 1);
+      if (parent)
+        e->sink->end_array (e->user_data);
+      e->sink->end_object (e->user_data);
       continue;
     }
-    JsonObject *o = node_object (n, hints);
-    if (stack->len == 0)
-      root_obj = o;
-    else
-      json_array_add_object_element (stack->pdata[stack->len - 1], o);
-    if (dn_node_first_child (n) != NULL) {
-      if (stack->len >= DN_RECORD_MAX_DEPTH) {
-        g_set_error (error, DN_ERROR, DN_ERROR_LIMIT,
-                     "document tree nested deeper than %d levels", DN_RECORD_MAX_DEPTH);
-        g_ptr_array_free (stack, TRUE);
-        /* Depth is bounded here, so json-glib's recursive free is safe. */
-        json_object_unref (root_obj);
-        return NULL;
-      }
-      JsonArray *children = json_array_new ();
-      json_object_set_array_member (o, "children", children);
-      g_ptr_array_add (stack, children);
-    }
+    e->sink->begin_object (e->user_data, n == it.root ? key : NULL);
+    emit_node_members (e, n, hints);
+    if (parent)
+      e->sink->begin_array (e->user_data, "children");
   }
-  g_ptr_array_free (stack, TRUE);
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, root_obj);
-  return node;
+}
+
+/* A json-glib value as events (metadata and the analysis report are kept
+ * as json-glib objects, whose members keep their insertion order). */
+static void
+emit_json (const Emit *e, const char *key, JsonNode *node)
+{
+  switch (json_node_get_node_type (node)) {
+  case JSON_NODE_OBJECT: {
+    JsonObject *o = json_node_get_object (node);
+    e->sink->begin_object (e->user_data, key);
+    GList *names = json_object_get_members (o);
+    for (GList *l = names; l != NULL; l = l->next)
+      emit_json (e, l->data, json_object_get_member (o, l->data));
+    g_list_free (names);
+    e->sink->end_object (e->user_data);
+    break;
+  }
+  case JSON_NODE_ARRAY: {
+    JsonArray *a = json_node_get_array (node);
+    e->sink->begin_array (e->user_data, key);
+    for (guint i = 0; i < json_array_get_length (a); i++)
+      emit_json (e, NULL, json_array_get_element (a, i));
+    e->sink->end_array (e->user_data);
+    break;
+  }
+  case JSON_NODE_NULL:
+    e->sink->null (e->user_data, key);
+    break;
+  case JSON_NODE_VALUE:
+    switch (json_node_get_value_type (node)) {
+    case G_TYPE_INT64:
+      emit_int (e, key, json_node_get_int (node));
+      break;
+    case G_TYPE_DOUBLE:
+      e->sink->number (e->user_data, key, json_node_get_double (node));
+      break;
+    case G_TYPE_BOOLEAN:
+      e->sink->boolean (e->user_data, key, json_node_get_boolean (node));
+      break;
+    default:
+      emit_string (e, key, json_node_get_string (node));
+      break;
+    }
+    break;
+  }
 }
 
 static void
-set_string_or_null (JsonObject *o, const char *key, const char *value)
+emit_string_or_null (const Emit *e, const char *key, const char *value)
 {
   if (value != NULL)
-    json_object_set_string_member (o, key, value);
+    emit_string (e, key, value);
   else
-    json_object_set_null_member (o, key);
+    e->sink->null (e->user_data, key);
+}
+
+gboolean
+dn_record_emit (const DnDocument *doc, const DnWriteOptions *options, const DnRecordSink *sink,
+                gpointer user_data, GError **error)
+{
+  if (!check_depth (doc, error))
+    return FALSE;
+  const Emit e = { sink, user_data };
+  sink->begin_object (user_data, NULL);
+  emit_string (&e, "schema_version", DN_SCHEMA_VERSION);
+
+  DnSourceInfo src;
+  dn_document_get_source (doc, &src);
+  sink->begin_object (user_data, "source");
+  emit_string_or_null (&e, "file_name", src.file_name);
+  emit_string_or_null (&e, "format", src.format);
+  emit_string_or_null (&e, "media_type", src.media_type);
+  emit_int (&e, "bytes", src.bytes);
+  emit_string_or_null (&e, "sha256", src.sha256);
+  if (src.pages > 0)
+    emit_int (&e, "pages", src.pages);
+  else
+    sink->null (user_data, "pages");
+  sink->begin_object (user_data, "reader");
+  emit_string_or_null (&e, "name", src.reader_name);
+  emit_string_or_null (&e, "version", src.reader_version);
+  sink->end_object (user_data);
+  sink->end_object (user_data);
+
+  /* Metadata members sorted by name: readers may set them in any order. */
+  JsonObject *meta = dn_document_get_metadata (doc);
+  sink->begin_object (user_data, "metadata");
+  GList *names = g_list_sort (json_object_get_members (meta), (GCompareFunc) strcmp);
+  for (GList *l = names; l != NULL; l = l->next)
+    emit_json (&e, l->data, json_object_get_member (meta, l->data));
+  g_list_free (names);
+  sink->end_object (user_data);
+
+  JsonObject *report = dn_document_get_report (doc);
+  if (report != NULL) {
+    JsonNode *rn = json_node_init_object (json_node_alloc (), report);
+    emit_json (&e, "report", rn);
+    json_node_unref (rn);
+  } else {
+    sink->null (user_data, "report");
+  }
+
+  emit_body (&e, doc, "body", want_hints (options));
+
+  sink->begin_array (user_data, "warnings");
+  for (guint i = 0; i < dn_document_get_n_warnings (doc); i++) {
+    DnWarningInfo w;
+    dn_document_get_warning (doc, i, &w);
+    sink->begin_object (user_data, NULL);
+    emit_string (&e, "code", w.code);
+    emit_string (&e, "message", w.message);
+    if (w.page > 0)
+      emit_int (&e, "page", w.page);
+    sink->end_object (user_data);
+  }
+  sink->end_array (user_data);
+  sink->end_object (user_data);
+  return TRUE;
+}
+
+/* ---------- the record as a json-glib tree ---------- */
+
+/* Builds JsonNodes from the events: a stack of the open containers. */
+typedef struct {
+  GPtrArray *open;  /* borrowed JsonNode containers, innermost last */
+  JsonNode *root;
+} TreeSink;
+
+static void
+tree_add (TreeSink *t, const char *key, JsonNode *node)
+{
+  if (t->open->len == 0) {
+    t->root = node;
+    return;
+  }
+  JsonNode *top = g_ptr_array_index (t->open, t->open->len - 1);
+  if (JSON_NODE_HOLDS_OBJECT (top))
+    json_object_set_member (json_node_get_object (top), key, node);
+  else
+    json_array_add_element (json_node_get_array (top), node);
+}
+
+static void
+tree_begin_object (gpointer user_data, const char *key)
+{
+  TreeSink *t = user_data;
+  JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (n, json_object_new ());
+  tree_add (t, key, n);
+  g_ptr_array_add (t->open, n);
+}
+
+static void
+tree_begin_array (gpointer user_data, const char *key)
+{
+  TreeSink *t = user_data;
+  JsonNode *n = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (n, json_array_new ());
+  tree_add (t, key, n);
+  g_ptr_array_add (t->open, n);
+}
+
+static void
+tree_end (gpointer user_data)
+{
+  TreeSink *t = user_data;
+  g_ptr_array_set_size (t->open, t->open->len - 1);
+}
+
+static void
+tree_string (gpointer user_data, const char *key, const char *value)
+{
+  tree_add (user_data, key, json_node_init_string (json_node_alloc (), value));
+}
+
+static void
+tree_integer (gpointer user_data, const char *key, gint64 value)
+{
+  tree_add (user_data, key, json_node_init_int (json_node_alloc (), value));
+}
+
+static void
+tree_number (gpointer user_data, const char *key, double value)
+{
+  tree_add (user_data, key, json_node_init_double (json_node_alloc (), value));
+}
+
+static void
+tree_boolean (gpointer user_data, const char *key, gboolean value)
+{
+  tree_add (user_data, key, json_node_init_boolean (json_node_alloc (), value));
+}
+
+static void
+tree_null (gpointer user_data, const char *key)
+{
+  tree_add (user_data, key, json_node_init_null (json_node_alloc ()));
+}
+
+static const DnRecordSink tree_sink = {
+  .struct_size = sizeof (DnRecordSink),
+  .begin_object = tree_begin_object,
+  .end_object = tree_end,
+  .begin_array = tree_begin_array,
+  .end_array = tree_end,
+  .string = tree_string,
+  .integer = tree_integer,
+  .number = tree_number,
+  .boolean = tree_boolean,
+  .null = tree_null,
+};
+
+JsonNode *
+dn_record_build_body (const DnDocument *doc, const DnWriteOptions *options, GError **error)
+{
+  if (!check_depth (doc, error))
+    return NULL;
+  TreeSink t = { g_ptr_array_new (), NULL };
+  const Emit e = { &tree_sink, &t };
+  emit_body (&e, doc, NULL, want_hints (options));
+  g_ptr_array_free (t.open, TRUE);
+  return t.root;
 }
 
 JsonNode *
 dn_record_build (const DnDocument *doc, const DnWriteOptions *options, GError **error)
 {
-  JsonNode *body = dn_record_build_body (doc, options, error);
-  if (body == NULL)
-    return NULL;
-
-  JsonObject *rec = json_object_new ();
-  json_object_set_string_member (rec, "schema_version", DN_SCHEMA_VERSION);
-
-  DnSourceInfo src;
-  dn_document_get_source (doc, &src);
-  JsonObject *so = json_object_new ();
-  set_string_or_null (so, "file_name", src.file_name);
-  set_string_or_null (so, "format", src.format);
-  set_string_or_null (so, "media_type", src.media_type);
-  json_object_set_int_member (so, "bytes", src.bytes);
-  set_string_or_null (so, "sha256", src.sha256);
-  if (src.pages > 0)
-    json_object_set_int_member (so, "pages", src.pages);
-  else
-    json_object_set_null_member (so, "pages");
-  JsonObject *reader = json_object_new ();
-  set_string_or_null (reader, "name", src.reader_name);
-  set_string_or_null (reader, "version", src.reader_version);
-  json_object_set_object_member (so, "reader", reader);
-  json_object_set_object_member (rec, "source", so);
-
-  /* Metadata members sorted by name: readers may set them in any order. */
-  JsonObject *meta_in = dn_document_get_metadata (doc);
-  JsonObject *meta = json_object_new ();
-  GList *names = g_list_sort (json_object_get_members (meta_in), (GCompareFunc) strcmp);
-  for (GList *l = names; l != NULL; l = l->next)
-    json_object_set_member (meta, l->data, json_node_copy (json_object_get_member (meta_in, l->data)));
-  g_list_free (names);
-  json_object_set_object_member (rec, "metadata", meta);
-
-  JsonObject *report = dn_document_get_report (doc);
-  if (report != NULL)
-    json_object_set_object_member (rec, "report", json_object_ref (report));
-  else
-    json_object_set_null_member (rec, "report");
-
-  json_object_set_member (rec, "body", body);
-
-  JsonArray *warnings = json_array_new ();
-  for (guint i = 0; i < dn_document_get_n_warnings (doc); i++) {
-    DnWarningInfo w;
-    dn_document_get_warning (doc, i, &w);
-    JsonObject *wo = json_object_new ();
-    json_object_set_string_member (wo, "code", w.code);
-    json_object_set_string_member (wo, "message", w.message);
-    if (w.page > 0)
-      json_object_set_int_member (wo, "page", w.page);
-    json_array_add_object_element (warnings, wo);
-  }
-  json_object_set_array_member (rec, "warnings", warnings);
-
-  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
-  json_node_take_object (node, rec);
-  return node;
+  TreeSink t = { g_ptr_array_new (), NULL };
+  gboolean ok = dn_record_emit (doc, options, &tree_sink, &t, error);
+  g_ptr_array_free (t.open, TRUE);
+  return ok ? t.root : NULL;
 }

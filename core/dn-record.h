@@ -14,6 +14,32 @@ G_BEGIN_DECLS
  * DN_ERROR_LIMIT: JSON and XML consumers (and json-glib) recurse. */
 #define DN_RECORD_MAX_DEPTH 200
 
+/* The record as events, for writers that serialise it as they go instead of
+ * building the whole tree first (a tree of a long document costs more than
+ * the document). dn_record_emit() calls these in document order; the same
+ * document gives the same calls. @key is the member name inside an object
+ * and NULL inside an array and for the record itself. Strings are valid
+ * UTF-8, borrowed for the duration of the call. A sink that fails (a full
+ * disk) keeps its own error and ignores the calls that follow. */
+typedef struct {
+  gsize struct_size;  /* sizeof (DnRecordSink) */
+  void (*begin_object) (gpointer user_data, const char *key);
+  void (*end_object) (gpointer user_data);
+  void (*begin_array) (gpointer user_data, const char *key);
+  void (*end_array) (gpointer user_data);
+  void (*string) (gpointer user_data, const char *key, const char *value);
+  void (*integer) (gpointer user_data, const char *key, gint64 value);
+  void (*number) (gpointer user_data, const char *key, double value);
+  void (*boolean) (gpointer user_data, const char *key, gboolean value);
+  void (*null) (gpointer user_data, const char *key);
+} DnRecordSink;
+
+/* Walks the record of @doc into @sink: the same content, order and types
+ * as dn_record_build(). Fails with DN_ERROR_LIMIT, before the first call,
+ * when the body is deeper than DN_RECORD_MAX_DEPTH. @options may be NULL. */
+gboolean dn_record_emit (const DnDocument *doc, const DnWriteOptions *options,
+                         const DnRecordSink *sink, gpointer user_data, GError **error);
+
 /* Builds the record. Returns a new JsonNode (json_node_unref() it), or NULL
  * with @error set when the tree is deeper than DN_RECORD_MAX_DEPTH.
  * @options may be NULL (no hints). Deterministic: the same document gives
