@@ -1577,31 +1577,37 @@ read_table (Ctx *ctx, DnNode *parent, xmlNode *tbl)
   g_array_unref (rows);
 }
 
+/* One child of a block container (the body, a cell, a note, a header). */
+static void
+read_block (Ctx *ctx, DnNode *parent, xmlNode *c)
+{
+  if (c->type != XML_ELEMENT_NODE)
+    return;
+  if (IS_W (c, "p")) {
+    read_paragraph (ctx, parent, c);
+  } else if (IS_W (c, "tbl")) {
+    read_table (ctx, parent, c);
+  } else if (IS_W (c, "sdt")) {
+    xmlNode *content = wchild (c, "sdtContent");
+    if (content != NULL)
+      read_blocks (ctx, parent, content);
+  } else if (IS_W (c, "customXml") || IS_W (c, "ins") || IS_W (c, "moveTo") || IS_W (c, "smartTag")) {
+    read_blocks (ctx, parent, c);
+  } else if (IS_MC (c, "AlternateContent")) {
+    xmlNode *b = alternate_branch (c);
+    if (b != NULL)
+      read_blocks (ctx, parent, b);
+  } else if (IS_W (c, "altChunk")) {
+    dn_document_add_warning (ctx->doc, "DOCX_ALTCHUNK", 0,
+                             "an embedded alternative-format chunk (altChunk) was not read");
+  }
+}
+
 static void
 read_blocks (Ctx *ctx, DnNode *parent, xmlNode *container)
 {
-  for (xmlNode *c = container->children; c != NULL && !ctx_failed (ctx); c = c->next) {
-    if (c->type != XML_ELEMENT_NODE)
-      continue;
-    if (IS_W (c, "p")) {
-      read_paragraph (ctx, parent, c);
-    } else if (IS_W (c, "tbl")) {
-      read_table (ctx, parent, c);
-    } else if (IS_W (c, "sdt")) {
-      xmlNode *content = wchild (c, "sdtContent");
-      if (content != NULL)
-        read_blocks (ctx, parent, content);
-    } else if (IS_W (c, "customXml") || IS_W (c, "ins") || IS_W (c, "moveTo") || IS_W (c, "smartTag")) {
-      read_blocks (ctx, parent, c);
-    } else if (IS_MC (c, "AlternateContent")) {
-      xmlNode *b = alternate_branch (c);
-      if (b != NULL)
-        read_blocks (ctx, parent, b);
-    } else if (IS_W (c, "altChunk")) {
-      dn_document_add_warning (ctx->doc, "DOCX_ALTCHUNK", 0,
-                               "an embedded alternative-format chunk (altChunk) was not read");
-    }
-  }
+  for (xmlNode *c = container->children; c != NULL && !ctx_failed (ctx); c = c->next)
+    read_block (ctx, parent, c);
 }
 
 /* ---------- parts around the body ---------- */
