@@ -20,8 +20,10 @@ typedef struct {
   gboolean has_dtd;
   char *first_error;   /* libxml2's first message, for our GError */
   int first_code;
-  /* Streaming (dn_safe_xml_parse_stream): elements at element_depth go to
-   * element_func when they end. */
+  /* Streaming (dn_safe_xml_parse_stream): the input comes from read_func,
+   * and elements at element_depth go to element_func when they end. */
+  DnSafeXmlReadFunc read_func;
+  gpointer read_data;
   guint element_depth;
   DnSafeXmlElementFunc element_func;
   gpointer element_data;
@@ -127,6 +129,24 @@ silent_generic (void *ctx, const char *msg, ...)
 {
 }
 
+/* libxml2's pull parser takes a short read for the end of the input in
+ * places (the XML declaration, for one): fill what it asks for. */
+static int
+safe_io_read (void *data, char *buf, int len)
+{
+  SafeState *st = data;
+  int have = 0;
+  while (have < len) {
+    int got = st->read_func (st->read_data, buf + have, len - have);
+    if (got < 0)
+      return -1;
+    if (got == 0)
+      break;
+    have += got;
+  }
+  return have;
+}
+
 /* The reader's data belongs to the caller, who closes it. */
 static int
 safe_io_close (void *data)
@@ -144,6 +164,8 @@ safe_parse (const char *buf, gsize len, DnSafeXmlReadFunc read_func, gpointer re
   xmlInitParser ();
   SafeState st = { 0 };
   st.max_depth = max_depth;
+  st.read_func = read_func;
+  st.read_data = read_data;
   st.element_depth = element_depth;
   st.element_func = element_func;
   st.element_data = element_data;
@@ -163,7 +185,7 @@ safe_parse (const char *buf, gsize len, DnSafeXmlReadFunc read_func, gpointer re
    * same messages), reading a few KiB at a time and dropping what it has
    * parsed. */
   xmlParserCtxtPtr ctxt = read_func != NULL
-    ? xmlCreateIOParserCtxt (NULL, NULL, read_func, safe_io_close, read_data, XML_CHAR_ENCODING_NONE)
+    ? xmlCreateIOParserCtxt (NULL, NULL, safe_io_read, safe_io_close, &st, XML_CHAR_ENCODING_NONE)
     : xmlCreateMemoryParserCtxt (buf, (int) len);
   if (ctxt != NULL) {
     /* No XML_PARSE_NOENT (entities stay references), no DTDLOAD / DTDATTR,

@@ -20,9 +20,10 @@ G_BEGIN_DECLS
 xmlDocPtr dn_safe_xml_parse (const char *buf, gsize len, const char *part_name,
                              guint max_depth, GError **error);
 
-/* Supplies up to @len bytes of XML in @buf: returns how many (0 at the end),
- * or -1 on failure (the caller of dn_safe_xml_parse_stream() keeps the
- * reason; the parse then ends as if the XML stopped there). */
+/* Supplies up to @len bytes of XML in @buf: returns how many (0 at the end;
+ * a short read is fine, it is called again), or -1 on failure (the caller
+ * of dn_safe_xml_parse_stream() keeps the reason; the parse then ends as if
+ * the XML stopped there). */
 typedef int (*DnSafeXmlReadFunc) (void *user_data, char *buf, int len);
 
 /* Receives one complete element; see dn_safe_xml_parse_stream(). Returns
