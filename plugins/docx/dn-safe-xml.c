@@ -62,7 +62,7 @@ hand_over (xmlParserCtxtPtr ctxt, SafeState *st, xmlNode *element)
 {
   gboolean go = st->element_func (element, st->element_data, &st->element_error);
   xmlNode *parent = element->parent;
-  while (parent != NULL && parent->children != element) {
+  while (parent != NULL && parent->children != NULL && parent->children != element) {
     xmlNode *c = parent->children;
     xmlUnlinkNode (c);
     xmlFreeNode (c);
