@@ -1577,31 +1577,37 @@ read_table (Ctx *ctx, DnNode *parent, xmlNode *tbl)
   g_array_unref (rows);
 }
 
+/* One child of a block container (the body, a cell, a note, a header). */
+static void
+read_block (Ctx *ctx, DnNode *parent, xmlNode *c)
+{
+  if (c->type != XML_ELEMENT_NODE)
+    return;
+  if (IS_W (c, "p")) {
+    read_paragraph (ctx, parent, c);
+  } else if (IS_W (c, "tbl")) {
+    read_table (ctx, parent, c);
+  } else if (IS_W (c, "sdt")) {
+    xmlNode *content = wchild (c, "sdtContent");
+    if (content != NULL)
+      read_blocks (ctx, parent, content);
+  } else if (IS_W (c, "customXml") || IS_W (c, "ins") || IS_W (c, "moveTo") || IS_W (c, "smartTag")) {
+    read_blocks (ctx, parent, c);
+  } else if (IS_MC (c, "AlternateContent")) {
+    xmlNode *b = alternate_branch (c);
+    if (b != NULL)
+      read_blocks (ctx, parent, b);
+  } else if (IS_W (c, "altChunk")) {
+    dn_document_add_warning (ctx->doc, "DOCX_ALTCHUNK", 0,
+                             "an embedded alternative-format chunk (altChunk) was not read");
+  }
+}
+
 static void
 read_blocks (Ctx *ctx, DnNode *parent, xmlNode *container)
 {
-  for (xmlNode *c = container->children; c != NULL && !ctx_failed (ctx); c = c->next) {
-    if (c->type != XML_ELEMENT_NODE)
-      continue;
-    if (IS_W (c, "p")) {
-      read_paragraph (ctx, parent, c);
-    } else if (IS_W (c, "tbl")) {
-      read_table (ctx, parent, c);
-    } else if (IS_W (c, "sdt")) {
-      xmlNode *content = wchild (c, "sdtContent");
-      if (content != NULL)
-        read_blocks (ctx, parent, content);
-    } else if (IS_W (c, "customXml") || IS_W (c, "ins") || IS_W (c, "moveTo") || IS_W (c, "smartTag")) {
-      read_blocks (ctx, parent, c);
-    } else if (IS_MC (c, "AlternateContent")) {
-      xmlNode *b = alternate_branch (c);
-      if (b != NULL)
-        read_blocks (ctx, parent, b);
-    } else if (IS_W (c, "altChunk")) {
-      dn_document_add_warning (ctx->doc, "DOCX_ALTCHUNK", 0,
-                               "an embedded alternative-format chunk (altChunk) was not read");
-    }
-  }
+  for (xmlNode *c = container->children; c != NULL && !ctx_failed (ctx); c = c->next)
+    read_block (ctx, parent, c);
 }
 
 /* ---------- parts around the body ---------- */
@@ -1765,24 +1771,26 @@ read_comments (Ctx *ctx, DnNode *root, const char *part)
 }
 
 /* Header and footer parts in the order the sections reference them. */
+typedef struct {
+  GPtrArray *headers;   /* part names (owned) */
+  GPtrArray *footers;
+  GHashTable *seen;     /* targets listed already (borrowed from the relationships) */
+} HfRefs;
+
+/* Adds the header and footer references in @block, a child of the body: a
+ * paragraph whose properties end a section, or the body's own sectPr. */
 static void
-collect_hf_refs (Ctx *ctx, xmlNode *body, GPtrArray *headers, GPtrArray *footers)
+collect_hf_refs (Ctx *ctx, xmlNode *block, HfRefs *refs)
 {
   GPtrArray *stack = g_ptr_array_new ();
-  GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);  /* borrowed targets */
-  xmlNode *n = body->children;
-  while (n != NULL || stack->len > 0) {
-    if (n == NULL) {
-      n = g_ptr_array_steal_index (stack, stack->len - 1);
-      n = n->next;
-      continue;
-    }
+  xmlNode *n = block;
+  while (n != NULL) {
     if (IS_W (n, "headerReference") || IS_W (n, "footerReference")) {
       char *rid = dn_xml_get_attr (n, NS_R, NS_R_S, "id");
       const DnOoxmlRel *rel = dn_ooxml_rels_by_id (ctx->cur_rels, rid);
-      GPtrArray *dst = n->name[0] == 'h' ? headers : footers;
-      if (rel != NULL && !rel->external && !g_hash_table_contains (seen, rel->target)) {
-        g_hash_table_add (seen, rel->target);
+      GPtrArray *dst = n->name[0] == 'h' ? refs->headers : refs->footers;
+      if (rel != NULL && !rel->external && !g_hash_table_contains (refs->seen, rel->target)) {
+        g_hash_table_add (refs->seen, rel->target);
         g_ptr_array_add (dst, g_strdup (rel->target));
       }
       g_free (rid);
@@ -1792,9 +1800,20 @@ collect_hf_refs (Ctx *ctx, xmlNode *body, GPtrArray *headers, GPtrArray *footers
       n = n->children;
       continue;
     }
-    n = n->next;
+    /* The next node inside @block, climbing back out; @block's own
+     * siblings are not ours. */
+    for (;;) {
+      if (stack->len == 0) {
+        n = NULL;
+        break;
+      }
+      if (n->next != NULL) {
+        n = n->next;
+        break;
+      }
+      n = g_ptr_array_steal_index (stack, stack->len - 1);
+    }
   }
-  g_hash_table_unref (seen);
   g_ptr_array_unref (stack);
 }
 
@@ -1875,6 +1894,70 @@ read_properties (Ctx *ctx, DnOoxmlRels *pkg_rels)
   }
 }
 
+/* ---------- the main part, streamed ---------- */
+
+/* The body read block by block as the parser completes each child of
+ * w:body (dn_ooxml_zip_read_xml_stream), so the main part never exists
+ * whole, neither inflated nor parsed. */
+typedef struct {
+  Ctx *ctx;
+  DnDocument *doc;
+  DnDocument *body_warnings;  /* the body's warnings, held until the headers' are in */
+  DnOoxmlRels *pkg_rels;      /* borrowed */
+  DnOoxmlRels *main_rels;     /* NULL until the body is reached */
+  DnNode *droot;
+  HfRefs refs;
+} BodyStream;
+
+/* What the blocks need, read once the main part shows a body (as before,
+ * a main part that is not a Word document reads nothing more): the main
+ * part's relationships, styles, numbering, and the document properties. */
+static void
+body_stream_begin (BodyStream *bs)
+{
+  Ctx *ctx = bs->ctx;
+  GError *err = NULL;
+  bs->main_rels = dn_ooxml_zip_read_rels (ctx->zip, ctx->main_part, &err);
+  if (bs->main_rels == NULL) {
+    part_problem (ctx, &err, TRUE, "document relationships");
+    bs->main_rels = dn_ooxml_rels_new_empty ();
+  }
+  ctx->cur_part = ctx->main_part;
+  ctx->cur_rels = bs->main_rels;
+  const DnOoxmlRel *rel;
+  if ((rel = dn_ooxml_rels_by_type (bs->main_rels, "styles")) != NULL && !rel->external)
+    load_styles (ctx, rel->target);
+  if ((rel = dn_ooxml_rels_by_type (bs->main_rels, "numbering")) != NULL && !rel->external)
+    load_numbering (ctx, rel->target);
+  read_properties (ctx, bs->pkg_rels);
+}
+
+/* A DnSafeXmlElementFunc: one element at depth 3, freed by the parser
+ * after. Only children of the document's first w:body are blocks. */
+static gboolean
+body_stream_element (xmlNode *node, gpointer data, GError **error)
+{
+  BodyStream *bs = data;
+  Ctx *ctx = bs->ctx;
+  xmlNode *body = node->parent;
+  xmlNode *root = body != NULL ? body->parent : NULL;
+  if (!IS_W (root, "document") || wchild (root, "body") != body)
+    return TRUE;
+  if (bs->main_rels == NULL)
+    body_stream_begin (bs);
+  if (!ctx_failed (ctx)) {
+    collect_hf_refs (ctx, node, &bs->refs);
+    ctx->doc = bs->body_warnings;
+    read_block (ctx, bs->droot, node);
+    ctx->doc = bs->doc;
+  }
+  if (ctx_failed (ctx)) {
+    g_propagate_error (error, g_steal_pointer (&ctx->error));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 /* ---------- entry points ---------- */
 
 static int
@@ -1951,72 +2034,91 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
     ctx_clear (&ctx);
     return FALSE;
   }
-  xmlDocPtr main = dn_ooxml_zip_read_xml (zip, ctx.main_part, error);
-  if (main == NULL) {
-    dn_ooxml_rels_free (pkg_rels);
-    ctx_clear (&ctx);
-    return FALSE;
-  }
-  xmlNode *root = xmlDocGetRootElement (main);
-  xmlNode *body = IS_W (root, "document") ? wchild (root, "body") : NULL;
-  if (body == NULL) {
-    g_set_error (error, DN_ERROR, IS_W (root, "document") ? DN_ERROR_CORRUPT : DN_ERROR_UNSUPPORTED,
-                 "%s is not a WordprocessingML document (a spreadsheet or presentation?)", ctx.main_part);
-    xmlFreeDoc (main);
-    dn_ooxml_rels_free (pkg_rels);
-    ctx_clear (&ctx);
-    return FALSE;
-  }
-  GError *err = NULL;
-  DnOoxmlRels *main_rels = dn_ooxml_zip_read_rels (zip, ctx.main_part, &err);
-  if (main_rels == NULL) {
-    part_problem (&ctx, &err, TRUE, "document relationships");
-    main_rels = dn_ooxml_rels_new_empty ();
-  }
-  ctx.cur_part = ctx.main_part;
-  ctx.cur_rels = main_rels;
-
-  const DnOoxmlRel *rel;
-  if ((rel = dn_ooxml_rels_by_type (main_rels, "styles")) != NULL && !rel->external)
-    load_styles (&ctx, rel->target);
-  if ((rel = dn_ooxml_rels_by_type (main_rels, "numbering")) != NULL && !rel->external)
-    load_numbering (&ctx, rel->target);
-  read_properties (&ctx, pkg_rels);
-
   DnNode *droot = dn_document_get_root (doc);
-  GPtrArray *headers = g_ptr_array_new_with_free_func (g_free);
-  GPtrArray *footers = g_ptr_array_new_with_free_func (g_free);
-  collect_hf_refs (&ctx, body, headers, footers);
-  for (guint i = 0; i < headers->len && !ctx_failed (&ctx); i++)
-    read_furniture (&ctx, droot, g_ptr_array_index (headers, i), "header");
-  ctx.cur_part = ctx.main_part;
-  ctx.cur_rels = main_rels;
-  g_ptr_array_set_size (ctx.fields, 0);
-  read_blocks (&ctx, droot, body);
-  g_ptr_array_set_size (ctx.fields, 0);
-  if (ctx.toc != NULL && dn_node_parent (ctx.toc) == NULL)
-    dn_node_free (ctx.toc);
-  ctx.toc = NULL;
-  ctx.toc_active = FALSE;
-  for (guint i = 0; i < footers->len && !ctx_failed (&ctx); i++)
-    read_furniture (&ctx, droot, g_ptr_array_index (footers, i), "footer");
-  if (!ctx_failed (&ctx) && (rel = dn_ooxml_rels_by_type (main_rels, "footnotes")) != NULL && !rel->external)
-    read_notes (&ctx, droot, rel->target, FALSE);
-  if (!ctx_failed (&ctx) && (rel = dn_ooxml_rels_by_type (main_rels, "endnotes")) != NULL && !rel->external)
-    read_notes (&ctx, droot, rel->target, TRUE);
-  if (!ctx_failed (&ctx) && (rel = dn_ooxml_rels_by_type (main_rels, "comments")) != NULL && !rel->external)
-    read_comments (&ctx, droot, rel->target);
-  g_ptr_array_unref (headers);
-  g_ptr_array_unref (footers);
+  BodyStream bs = { 0 };
+  bs.ctx = &ctx;
+  bs.doc = doc;
+  bs.body_warnings = dn_document_new ();
+  bs.pkg_rels = pkg_rels;
+  bs.droot = droot;
+  bs.refs.headers = g_ptr_array_new_with_free_func (g_free);
+  bs.refs.footers = g_ptr_array_new_with_free_func (g_free);
+  bs.refs.seen = g_hash_table_new (g_str_hash, g_str_equal);
+  /* w:document (1) / w:body (2) / block (3) */
+  GError *err = NULL;
+  xmlDocPtr main = dn_ooxml_zip_read_xml_stream (zip, ctx.main_part, 3, body_stream_element, &bs, &err);
+  xmlNode *root = main != NULL ? xmlDocGetRootElement (main) : NULL;
+  xmlNode *body = IS_W (root, "document") ? wchild (root, "body") : NULL;
+  if (main == NULL) {
+    g_propagate_error (&ctx.error, err);
+  } else if (body == NULL) {
+    g_set_error (&ctx.error, DN_ERROR, IS_W (root, "document") ? DN_ERROR_CORRUPT : DN_ERROR_UNSUPPORTED,
+                 "%s is not a WordprocessingML document (a spreadsheet or presentation?)", ctx.main_part);
+  } else {
+    if (bs.main_rels == NULL)
+      body_stream_begin (&bs);  /* a body without blocks */
+    reset_fields (&ctx);
+    if (ctx.toc != NULL && dn_node_parent (ctx.toc) == NULL)
+      dn_node_free (ctx.toc);
+    ctx.toc = NULL;
+
+    /* Headers precede the body, as before: read now that the sections have
+     * named them, then moved in front of the body's first node. Their
+     * warnings come first too (the body's waited in bs.body_warnings). */
+    DnNode *first_body = dn_node_first_child (droot);
+    DnNode *holder = dn_node_new (DN_NODE_DOCUMENT);
+    for (guint i = 0; i < bs.refs.headers->len && !ctx_failed (&ctx); i++)
+      read_furniture (&ctx, holder, g_ptr_array_index (bs.refs.headers, i), "header");
+    DnNode *c;
+    while ((c = dn_node_first_child (holder)) != NULL) {
+      dn_node_unlink (c);
+      if (first_body != NULL)
+        dn_node_insert_before (first_body, c);
+      else
+        dn_node_append_child (droot, c);
+    }
+    dn_node_free (holder);
+    guint n_warnings = dn_document_get_n_warnings (bs.body_warnings);
+    for (guint i = 0; i < n_warnings; i++) {
+      DnWarningInfo w;
+      dn_document_get_warning (bs.body_warnings, i, &w);
+      dn_document_add_warning (doc, w.code, w.page, "%s", w.message);
+    }
+    reset_fields (&ctx);
+    if (ctx.toc != NULL && dn_node_parent (ctx.toc) == NULL)
+      dn_node_free (ctx.toc);
+    ctx.toc = NULL;
+
+    const DnOoxmlRel *rel;
+    for (guint i = 0; i < bs.refs.footers->len && !ctx_failed (&ctx); i++)
+      read_furniture (&ctx, droot, g_ptr_array_index (bs.refs.footers, i), "footer");
+    if (!ctx_failed (&ctx) && (rel = dn_ooxml_rels_by_type (bs.main_rels, "footnotes")) != NULL && !rel->external)
+      read_notes (&ctx, droot, rel->target, FALSE);
+    if (!ctx_failed (&ctx) && (rel = dn_ooxml_rels_by_type (bs.main_rels, "endnotes")) != NULL && !rel->external)
+      read_notes (&ctx, droot, rel->target, TRUE);
+    if (!ctx_failed (&ctx) && (rel = dn_ooxml_rels_by_type (bs.main_rels, "comments")) != NULL && !rel->external)
+      read_comments (&ctx, droot, rel->target);
+  }
 
   xmlFreeDoc (main);
-  dn_ooxml_rels_free (main_rels);
+  g_hash_table_unref (bs.refs.seen);
+  g_ptr_array_unref (bs.refs.headers);
+  g_ptr_array_unref (bs.refs.footers);
+  dn_document_free (bs.body_warnings);
+  dn_ooxml_rels_free (bs.main_rels);
   dn_ooxml_rels_free (pkg_rels);
   gboolean ok = ctx.error == NULL;
   if (!ok)
     g_propagate_error (error, ctx.error);
   ctx.error = NULL;
   ctx_clear (&ctx);
+  if (!ok) {
+    /* The body was read as it streamed in: a failure part-way leaves no
+     * partial tree behind (after ctx_clear, which looks at ctx.toc). */
+    DnNode *c;
+    while ((c = dn_node_first_child (droot)) != NULL)
+      dn_node_free (c);
+  }
   return ok;
 }
 

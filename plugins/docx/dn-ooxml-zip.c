@@ -3,6 +3,7 @@
 #include "dn-ooxml-zip.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <zip.h>
 
@@ -144,18 +145,31 @@ dn_ooxml_zip_has (DnOoxmlZip *zip, const char *part)
   return locate (zip, part) >= 0;
 }
 
-GBytes *
-dn_ooxml_zip_read (DnOoxmlZip *zip, const char *part, GError **error)
+/* One entry being inflated under the limits: dn_ooxml_zip_read() and the
+ * streamed parse share it, so both apply the same checks with the same
+ * errors. */
+typedef struct {
+  DnOoxmlZip *zip;
+  const char *part;
+  zip_file_t *zf;
+  guint64 declared;   /* size in the header (may lie) */
+  guint64 comp;       /* compressed size in the header */
+  guint64 got;        /* bytes inflated from this entry so far */
+  GError *error;      /* first failure; later reads fail at once */
+} EntryReader;
+
+static gboolean
+entry_open (DnOoxmlZip *zip, const char *part, EntryReader *er, GError **error)
 {
+  memset (er, 0, sizeof *er);
   zip_int64_t idx = locate (zip, part);
   if (idx < 0) {
     g_set_error (error, DN_ERROR, DN_ERROR_CORRUPT, "package part %s is missing", part);
-    return NULL;
+    return FALSE;
   }
   zip_stat_t st;
   zip_stat_init (&st);
   zip_stat_index (zip->za, (zip_uint64_t) idx, 0, &st);
-  guint64 comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
   zip_file_t *zf = zip_fopen_index (zip->za, (zip_uint64_t) idx, 0);
   if (zf == NULL) {
     zip_error_t *ze = zip_get_error (zip->za);
@@ -163,50 +177,73 @@ dn_ooxml_zip_read (DnOoxmlZip *zip, const char *part, GError **error)
                  zip_error_code_zip (ze) == ZIP_ER_NOPASSWD || zip_error_code_zip (ze) == ZIP_ER_ENCRNOTSUPP
                    ? DN_ERROR_ENCRYPTED : DN_ERROR_CORRUPT,
                  "cannot open package part %s: %s", part, zip_strerror (zip->za));
+    return FALSE;
+  }
+  er->zip = zip;
+  er->part = part;
+  er->zf = zf;
+  er->declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
+  er->comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+  return TRUE;
+}
+
+/* Inflates up to @len bytes into @buf, then checks what has been inflated
+ * against the limits. Returns the count (0 at the end of the entry), or -1
+ * with er->error set. */
+static zip_int64_t
+entry_read (EntryReader *er, void *buf, zip_uint64_t len)
+{
+  if (er->error != NULL)
+    return -1;
+  zip_int64_t got = zip_fread (er->zf, buf, len);
+  if (got < 0) {
+    g_set_error (&er->error, DN_ERROR, DN_ERROR_CORRUPT, "package part %s is damaged: %s", er->part,
+                 zip_file_strerror (er->zf));
+    return -1;
+  }
+  er->got += (guint64) got;
+  er->zip->total_read += (guint64) got;
+  const DnLimits *l = &er->zip->limits;
+  if (l->max_entry_bytes > 0 && er->got > l->max_entry_bytes)
+    g_set_error (&er->error, DN_ERROR, DN_ERROR_LIMIT, "package part %s inflates past %" G_GUINT64_FORMAT
+                 " bytes", er->part, l->max_entry_bytes);
+  else if (l->max_total_bytes > 0 && er->zip->total_read > l->max_total_bytes)
+    g_set_error (&er->error, DN_ERROR, DN_ERROR_LIMIT, "package inflates past %" G_GUINT64_FORMAT " bytes",
+                 l->max_total_bytes);
+  else if (l->max_ratio > 0 && er->got >= RATIO_FLOOR && er->got / MAX (er->comp, 1) > l->max_ratio)
+    g_set_error (&er->error, DN_ERROR, DN_ERROR_LIMIT, "package part %s has compression ratio over %u:1 "
+                 "(a zip bomb?)", er->part, l->max_ratio);
+  return er->error != NULL ? -1 : got;
+}
+
+static void
+entry_close (EntryReader *er)
+{
+  if (er->zf != NULL)
+    zip_fclose (er->zf);
+  er->zf = NULL;
+  g_clear_error (&er->error);
+}
+
+GBytes *
+dn_ooxml_zip_read (DnOoxmlZip *zip, const char *part, GError **error)
+{
+  EntryReader er;
+  if (!entry_open (zip, part, &er, error))
     return NULL;
-  }
   /* Sized from the header (capped: it may lie); the read loop enforces the real limits. */
-  guint64 declared = (st.valid & ZIP_STAT_SIZE) ? st.size : 0;
-  GByteArray *buf = g_byte_array_sized_new ((guint) MIN (declared + 1, 64u * 1024 * 1024));
+  GByteArray *buf = g_byte_array_sized_new ((guint) MIN (er.declared + 1, 64u * 1024 * 1024));
   guint8 chunk[65536];
-  gboolean ok = TRUE;
-  for (;;) {
-    zip_int64_t got = zip_fread (zf, chunk, sizeof chunk);
-    if (got < 0) {
-      g_set_error (error, DN_ERROR, DN_ERROR_CORRUPT, "package part %s is damaged: %s", part,
-                   zip_file_strerror (zf));
-      ok = FALSE;
-      break;
-    }
-    if (got == 0)
-      break;
+  zip_int64_t got;
+  while ((got = entry_read (&er, chunk, sizeof chunk)) > 0)
     g_byte_array_append (buf, chunk, (guint) got);
-    zip->total_read += (guint64) got;
-    const DnLimits *l = &zip->limits;
-    if (l->max_entry_bytes > 0 && buf->len > l->max_entry_bytes) {
-      g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "package part %s inflates past %" G_GUINT64_FORMAT
-                   " bytes", part, l->max_entry_bytes);
-      ok = FALSE;
-      break;
-    }
-    if (l->max_total_bytes > 0 && zip->total_read > l->max_total_bytes) {
-      g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "package inflates past %" G_GUINT64_FORMAT " bytes",
-                   l->max_total_bytes);
-      ok = FALSE;
-      break;
-    }
-    if (l->max_ratio > 0 && buf->len >= RATIO_FLOOR && buf->len / MAX (comp, 1) > l->max_ratio) {
-      g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "package part %s has compression ratio over %u:1 "
-                   "(a zip bomb?)", part, l->max_ratio);
-      ok = FALSE;
-      break;
-    }
-  }
-  zip_fclose (zf);
-  if (!ok) {
+  if (got < 0) {
+    g_propagate_error (error, g_steal_pointer (&er.error));
+    entry_close (&er);
     g_byte_array_unref (buf);
     return NULL;
   }
+  entry_close (&er);
   return g_byte_array_free_to_bytes (buf);
 }
 
@@ -220,6 +257,50 @@ dn_ooxml_zip_read_xml (DnOoxmlZip *zip, const char *part, GError **error)
   const char *p = g_bytes_get_data (b, &len);
   xmlDocPtr doc = dn_safe_xml_parse (p != NULL ? p : "", len, part, zip->limits.max_xml_depth, error);
   g_bytes_unref (b);
+  return doc;
+}
+
+/* libxml2 pulls the streamed part through this, a few KiB at a time. */
+static int
+entry_xml_read (void *data, char *buf, int len)
+{
+  EntryReader *er = data;
+  zip_int64_t got = entry_read (er, buf, (zip_uint64_t) MAX (len, 0));
+  /* The bound dn_safe_xml_parse() puts on a part it is given whole. */
+  if (got > 0 && er->got > INT_MAX) {
+    g_set_error (&er->error, DN_ERROR, DN_ERROR_LIMIT, "%s: XML part larger than 2 GiB", er->part);
+    return -1;
+  }
+  return (int) got;
+}
+
+xmlDocPtr
+dn_ooxml_zip_read_xml_stream (DnOoxmlZip *zip, const char *part, guint element_depth,
+                              DnSafeXmlElementFunc element_func, gpointer user_data, GError **error)
+{
+  EntryReader er;
+  if (!entry_open (zip, part, &er, error))
+    return NULL;
+  GError *parse_error = NULL;
+  xmlDocPtr doc = dn_safe_xml_parse_stream (entry_xml_read, &er, part, zip->limits.max_xml_depth,
+                                            element_depth, element_func, user_data, &parse_error);
+  /* The rest of the entry goes through the same checks (the parser may
+   * have stopped early): a damaged entry or a limit is reported before
+   * anything the parser or the handler said, as when the part was inflated
+   * whole before parsing. */
+  char sink[16384];
+  while (entry_read (&er, sink, sizeof sink) > 0)
+    ;
+  if (er.error != NULL) {
+    g_clear_error (&parse_error);
+    xmlFreeDoc (doc);
+    g_propagate_error (error, g_steal_pointer (&er.error));
+    entry_close (&er);
+    return NULL;
+  }
+  entry_close (&er);
+  if (doc == NULL)
+    g_propagate_error (error, parse_error);
   return doc;
 }
 

@@ -15,6 +15,7 @@
 #include <libxml/tree.h>
 
 #include "dn-plugin.h"
+#include "dn-safe-xml.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,19 @@ GBytes *dn_ooxml_zip_read (DnOoxmlZip *zip, const char *part, GError **error);
 /* Inflates and parses @part with dn_safe_xml_parse() under the depth limit.
  * Returns a new document (xmlFreeDoc()) or NULL with @error. */
 xmlDocPtr dn_ooxml_zip_read_xml (DnOoxmlZip *zip, const char *part, GError **error);
+
+/* Parses @part with dn_safe_xml_parse_stream() as it is inflated, a few KiB
+ * at a time, under the depth limit and dn_ooxml_zip_read()'s checks: the
+ * part never exists whole, inflated or parsed. Each element at depth
+ * @element_depth goes to @element_func (with @user_data) as its end tag is
+ * parsed, and is freed after (NULL @element_func: the whole document is
+ * kept). The entry is inflated to its end even when the parse stops early,
+ * so a damaged entry or a limit wins over a parse or handler error, as in
+ * dn_ooxml_zip_read_xml().
+ * Returns what remains of the document (xmlFreeDoc()) or NULL with @error. */
+xmlDocPtr dn_ooxml_zip_read_xml_stream (DnOoxmlZip *zip, const char *part, guint element_depth,
+                                        DnSafeXmlElementFunc element_func, gpointer user_data,
+                                        GError **error);
 
 /* One OPC relationship; all strings owned by the array holding it. */
 typedef struct {

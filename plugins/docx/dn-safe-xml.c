@@ -1,5 +1,6 @@
 /* Untrusted XML through libxml2's SAX2 tree builder, with the builder's
- * element callbacks wrapped to count depth and its DOCTYPE callback wrapped
+ * element callbacks wrapped to count depth (and, when streaming, to hand
+ * completed elements over and free them) and its DOCTYPE callback wrapped
  * to refuse any DTD before its declarations are read. */
 #include "dn-safe-xml.h"
 
@@ -19,6 +20,15 @@ typedef struct {
   gboolean has_dtd;
   char *first_error;   /* libxml2's first message, for our GError */
   int first_code;
+  /* Streaming (dn_safe_xml_parse_stream): the input comes from read_func,
+   * and elements at element_depth go to element_func when they end. */
+  DnSafeXmlReadFunc read_func;
+  gpointer read_data;
+  guint element_depth;
+  DnSafeXmlElementFunc element_func;
+  gpointer element_data;
+  xmlNode *open_element;  /* the element_depth element being built */
+  GError *element_error;  /* why element_func stopped the parse */
 } SafeState;
 
 static void
@@ -34,8 +44,36 @@ safe_start (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xm
     return;
   }
   st->depth++;
+  xmlNode *parent = ctxt->node;
   xmlSAX2StartElementNs (ctx, localname, prefix, uri, nb_namespaces, namespaces,
                          nb_attributes, nb_defaulted, attributes);
+  /* The builder pushes the new element as ctxt->node; it does not when it
+   * ran out of memory (and then stops the parse). */
+  if (st->element_func != NULL && st->depth == st->element_depth && ctxt->node != parent)
+    st->open_element = ctxt->node;
+}
+
+/* Hands @element (complete, still in the tree) to the caller, then frees it
+ * and whatever its parent holds before it (the text between elements, as
+ * earlier elements are gone already): the parent is empty again, so the tree
+ * never holds more than the element being built. */
+static void
+hand_over (xmlParserCtxtPtr ctxt, SafeState *st, xmlNode *element)
+{
+  gboolean go = st->element_func (element, st->element_data, &st->element_error);
+  xmlNode *parent = element->parent;
+  while (parent != NULL && parent->children != NULL && parent->children != element) {
+    xmlNode *c = parent->children;
+    xmlUnlinkNode (c);
+    xmlFreeNode (c);
+  }
+  xmlUnlinkNode (element);
+  xmlFreeNode (element);
+  if (!go) {
+    if (st->element_error == NULL)
+      g_set_error (&st->element_error, DN_ERROR, DN_ERROR_FAILED, "XML element handler failed");
+    xmlStopParser (ctxt);
+  }
 }
 
 static void
@@ -43,9 +81,16 @@ safe_end (void *ctx, const xmlChar *localname, const xmlChar *prefix, const xmlC
 {
   xmlParserCtxtPtr ctxt = ctx;
   SafeState *st = ctxt->_private;
+  /* The element this end tag closes, when it is one to hand over. */
+  xmlNode *done = st->open_element != NULL && st->depth == st->element_depth && ctxt->node == st->open_element
+                    ? st->open_element : NULL;
   if (st->depth > 0)
     st->depth--;
   xmlSAX2EndElementNs (ctx, localname, prefix, uri);
+  if (done != NULL) {
+    st->open_element = NULL;
+    hand_over (ctxt, st, done);
+  }
 }
 
 /* Called at <!DOCTYPE, before the internal subset's declarations. */
@@ -84,17 +129,46 @@ silent_generic (void *ctx, const char *msg, ...)
 {
 }
 
-xmlDocPtr
-dn_safe_xml_parse (const char *buf, gsize len, const char *part_name, guint max_depth,
-                   GError **error)
+/* libxml2's pull parser takes a short read for the end of the input in
+ * places (the XML declaration, for one): fill what it asks for. */
+static int
+safe_io_read (void *data, char *buf, int len)
 {
-  if (len > INT_MAX) {
-    g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "%s: XML part larger than 2 GiB", part_name);
-    return NULL;
+  SafeState *st = data;
+  int have = 0;
+  while (have < len) {
+    int got = st->read_func (st->read_data, buf + have, len - have);
+    if (got < 0)
+      return -1;
+    if (got == 0)
+      break;
+    have += got;
   }
+  return have;
+}
+
+/* The reader's data belongs to the caller, who closes it. */
+static int
+safe_io_close (void *data)
+{
+  return 0;
+}
+
+/* The parse behind both entry points: from @buf (@len bytes) or, when
+ * @read_func is set, from what it returns. */
+static xmlDocPtr
+safe_parse (const char *buf, gsize len, DnSafeXmlReadFunc read_func, gpointer read_data,
+            const char *part_name, guint max_depth, guint element_depth,
+            DnSafeXmlElementFunc element_func, gpointer element_data, GError **error)
+{
   xmlInitParser ();
   SafeState st = { 0 };
   st.max_depth = max_depth;
+  st.read_func = read_func;
+  st.read_data = read_data;
+  st.element_depth = element_depth;
+  st.element_func = element_func;
+  st.element_data = element_data;
 
   /* Messages raised outside the context's own channel (encoding handlers,
    * buffer code) go to the thread's global handlers: silence them for the
@@ -107,7 +181,12 @@ dn_safe_xml_parse (const char *buf, gsize len, const char *part_name, guint max_
   xmlSetGenericErrorFunc (NULL, silent_generic);
 
   xmlDocPtr doc = NULL;
-  xmlParserCtxtPtr ctxt = xmlCreateMemoryParserCtxt (buf, (int) len);
+  /* An I/O context runs the same pull parser as a memory one (same checks,
+   * same messages), reading a few KiB at a time and dropping what it has
+   * parsed. */
+  xmlParserCtxtPtr ctxt = read_func != NULL
+    ? xmlCreateIOParserCtxt (NULL, NULL, safe_io_read, safe_io_close, &st, XML_CHAR_ENCODING_NONE)
+    : xmlCreateMemoryParserCtxt (buf, (int) len);
   if (ctxt != NULL) {
     /* No XML_PARSE_NOENT (entities stay references), no DTDLOAD / DTDATTR,
      * no network, no XInclude. */
@@ -124,7 +203,7 @@ dn_safe_xml_parse (const char *buf, gsize len, const char *part_name, guint max_
     ctxt->myDoc = NULL;
     gboolean well_formed = ctxt->wellFormed != 0;
     xmlFreeParserCtxt (ctxt);
-    if (!well_formed || st.too_deep || st.has_dtd) {
+    if (!well_formed || st.too_deep || st.has_dtd || st.element_error != NULL) {
       xmlFreeDoc (doc);
       doc = NULL;
     }
@@ -139,6 +218,8 @@ dn_safe_xml_parse (const char *buf, gsize len, const char *part_name, guint max_
     else if (st.has_dtd)
       g_set_error (error, DN_ERROR, DN_ERROR_CORRUPT,
                    "%s: XML part declares a DTD (refused: package parts never carry one)", part_name);
+    else if (st.element_error != NULL)
+      g_propagate_error (error, g_steal_pointer (&st.element_error));
     else if (st.first_error != NULL && strstr (st.first_error, "depth") != NULL)
       g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "%s: %s", part_name, st.first_error);
     else if (st.first_error != NULL && st.first_code == XML_ERR_ENTITY_LOOP)
@@ -147,8 +228,31 @@ dn_safe_xml_parse (const char *buf, gsize len, const char *part_name, guint max_
       g_set_error (error, DN_ERROR, DN_ERROR_CORRUPT, "%s: malformed XML: %s", part_name,
                    st.first_error != NULL ? st.first_error : "cannot parse");
   }
+  g_clear_error (&st.element_error);
   g_free (st.first_error);
   return doc;
+}
+
+xmlDocPtr
+dn_safe_xml_parse (const char *buf, gsize len, const char *part_name, guint max_depth,
+                   GError **error)
+{
+  if (len > INT_MAX) {
+    g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "%s: XML part larger than 2 GiB", part_name);
+    return NULL;
+  }
+  return safe_parse (buf, len, NULL, NULL, part_name, max_depth, 0, NULL, NULL, error);
+}
+
+xmlDocPtr
+dn_safe_xml_parse_stream (DnSafeXmlReadFunc read_func, gpointer read_data, const char *part_name,
+                          guint max_depth, guint element_depth, DnSafeXmlElementFunc element_func,
+                          gpointer element_data, GError **error)
+{
+  g_return_val_if_fail (read_func != NULL, NULL);
+  g_return_val_if_fail (element_func == NULL || element_depth >= 2, NULL);
+  return safe_parse (NULL, 0, read_func, read_data, part_name, max_depth, element_depth, element_func,
+                     element_data, error);
 }
 
 gboolean

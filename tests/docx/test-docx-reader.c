@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 #include <glib/gstdio.h>
+#include <zip.h>
 
 #include "docnorm.h"
 #include "dn-docx-numfmt.h"
@@ -171,6 +172,126 @@ test_safe_xml (void **state)
   g_clear_error (&err);
 }
 
+/* A DnSafeXmlReadFunc over a string, at most @chunk bytes a call, so chunk
+ * boundaries fall everywhere. */
+typedef struct {
+  const char *p;
+  gsize len, off, chunk;
+} StrReader;
+
+static int
+str_read (void *data, char *buf, int len)
+{
+  StrReader *r = data;
+  gsize n = MIN (MIN ((gsize) len, r->chunk), r->len - r->off);
+  memcpy (buf, r->p + r->off, n);
+  r->off += n;
+  return (int) n;
+}
+
+typedef struct {
+  GString *names;     /* "name," per element handed over */
+  guint stop_after;   /* fail on this call (0: never) */
+  guint calls;
+} Handed;
+
+static gboolean
+collect_element (xmlNode *element, gpointer data, GError **error)
+{
+  Handed *h = data;
+  h->calls++;
+  g_string_append_printf (h->names, "%s,", (const char *) element->name);
+  /* Complete, linked to its ancestors, namespace usable, earlier elements gone. */
+  assert_non_null (element->parent);
+  assert_non_null (element->ns);
+  assert_string_equal ((const char *) element->ns->href, "urn:w");
+  for (xmlNode *p = element->prev; p != NULL; p = p->prev)
+    assert_int_not_equal (p->type, XML_ELEMENT_NODE);
+  if (h->stop_after > 0 && h->calls == h->stop_after) {
+    g_set_error (error, DN_ERROR, DN_ERROR_LIMIT, "stopped at %s", (const char *) element->name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static xmlDocPtr
+parse_stream (const char *xml, gsize len, gsize chunk, guint max_depth, Handed *h, GError **error)
+{
+  StrReader r = { xml, len, 0, chunk };
+  return dn_safe_xml_parse_stream (str_read, &r, "s", max_depth, 3, h != NULL ? collect_element : NULL, h,
+                                   error);
+}
+
+static void
+test_safe_xml_stream (void **state)
+{
+  const char *xml = "<?xml version=\"1.0\"?>\n<w:doc xmlns:w=\"urn:w\"><w:body>\n <w:p>一</w:p> <w:tbl><w:p>二</w:p>"
+                    "</w:tbl><!-- c --><w:p a=\"&amp;\">三</w:p>\n</w:body><w:x><w:y/></w:x></w:doc>";
+  gsize len = strlen (xml);
+  GError *err = NULL;
+  Handed h = { g_string_new (NULL), 0, 0 };
+  xmlDocPtr d = parse_stream (xml, len, 3, 0, &h, &err);
+  assert_non_null (d);
+  assert_null (err);
+  assert_string_equal (h.names->str, "p,tbl,p,y,");
+  /* What remains: the root and the elements above depth 3, emptied. */
+  xmlNode *root = xmlDocGetRootElement (d);
+  xmlNode *body = root->children;
+  assert_string_equal ((const char *) body->name, "body");
+  for (xmlNode *c = body->children; c != NULL; c = c->next)
+    assert_int_equal (c->type, XML_TEXT_NODE);  /* the newline after the last block */
+  assert_string_equal ((const char *) body->next->name, "x");
+  assert_null (body->next->children);
+  xmlFreeDoc (d);
+
+  /* Without a handler the whole document is kept, as from memory. */
+  d = parse_stream (xml, len, 7, 0, NULL, &err);
+  assert_non_null (d);
+  assert_non_null (xmlDocGetRootElement (d)->children->children);
+  xmlFreeDoc (d);
+
+  /* Cut anywhere, the stream fails exactly as the memory parse does, with
+   * or without elements handed over on the way. */
+  for (gsize cut = 1; cut < len; cut++) {
+    GError *whole = NULL, *streamed = NULL;
+    xmlDocPtr a = dn_safe_xml_parse (xml, cut, "s", 0, &whole);
+    g_string_truncate (h.names, 0);
+    xmlDocPtr b = parse_stream (xml, cut, 1 + cut % 5, 0, &h, &streamed);
+    assert_null (a);
+    assert_null (b);
+    if (whole->code != streamed->code || strcmp (whole->message, streamed->message) != 0)
+      fail_msg ("cut at %zu: memory \"%s\", stream \"%s\"", cut, whole->message, streamed->message);
+    g_error_free (whole);
+    g_error_free (streamed);
+  }
+
+  /* The handler stops the parse with its own error; nothing after it runs. */
+  g_string_truncate (h.names, 0);
+  h.calls = 0;
+  h.stop_after = 2;
+  d = parse_stream (xml, len, 5, 0, &h, &err);
+  assert_null (d);
+  assert_true (g_error_matches (err, DN_ERROR, DN_ERROR_LIMIT));
+  assert_string_equal (err->message, "stopped at tbl");
+  assert_int_equal (h.calls, 2);
+  g_clear_error (&err);
+  h.stop_after = 0;
+
+  /* A DTD is refused before its declarations are read; depth is bounded. */
+  const char *dtd = "<!DOCTYPE w:doc [<!ENTITY e \"x\">]><w:doc xmlns:w=\"urn:w\"><w:b><w:p>&e;</w:p></w:b></w:doc>";
+  d = parse_stream (dtd, strlen (dtd), 4, 0, &h, &err);
+  assert_null (d);
+  assert_true (g_error_matches (err, DN_ERROR, DN_ERROR_CORRUPT));
+  assert_non_null (strstr (err->message, "declares a DTD"));
+  g_clear_error (&err);
+  d = parse_stream (xml, len, 4, 3, &h, &err);
+  assert_null (d);
+  assert_true (g_error_matches (err, DN_ERROR, DN_ERROR_LIMIT));
+  assert_string_equal (err->message, "s: XML nested deeper than 3 elements");
+  g_clear_error (&err);
+  g_string_free (h.names, TRUE);
+}
+
 static int
 probe_sample (const char *name)
 {
@@ -305,6 +426,179 @@ test_images_dir (void **state)
   g_free (dir);
 }
 
+/* ---- the main part read as it streams: packages built here ---- */
+
+#define NS_DECL "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" " \
+  "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\" " \
+  "xmlns:v=\"urn:schemas-microsoft-com:vml\""
+#define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+#define RT "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#define PARA(text) "<w:p><w:r><w:t>" text "</w:t></w:r></w:p>"
+/* Three blocks before whatever a test puts after them. */
+#define BLOCKS PARA ("一") PARA ("二") "<w:tbl><w:tr><w:tc>" PARA ("格") "</w:tc></w:tr></w:tbl>"
+
+/* A DOCX in memory: content types, the package relationships, and @parts,
+ * name and content pairs ending in NULL (word/document.xml among them).
+ * Returns new bytes. */
+static GBytes *
+make_docx (const char *const *parts)
+{
+  static const char content_types[] = XML_DECL
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+    "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+    "<Default Extension=\"xml\" ContentType=\"application/xml\"/></Types>";
+  static const char package_rels[] = XML_DECL
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+  zip_error_t ze;
+  zip_error_init (&ze);
+  zip_source_t *src = zip_source_buffer_create (NULL, 0, 0, &ze);
+  assert_non_null (src);
+  zip_source_keep (src);
+  zip_t *za = zip_open_from_source (src, ZIP_TRUNCATE, &ze);
+  assert_non_null (za);
+  const char *fixed[] = { "[Content_Types].xml", content_types, "_rels/.rels", package_rels };
+  for (guint i = 0; i < G_N_ELEMENTS (fixed); i += 2) {
+    zip_source_t *s = zip_source_buffer (za, fixed[i + 1], strlen (fixed[i + 1]), 0);
+    assert_true (zip_file_add (za, fixed[i], s, ZIP_FL_ENC_UTF_8) >= 0);
+  }
+  for (guint i = 0; parts[i] != NULL; i += 2) {
+    zip_source_t *s = zip_source_buffer (za, parts[i + 1], strlen (parts[i + 1]), 0);
+    assert_true (zip_file_add (za, parts[i], s, ZIP_FL_ENC_UTF_8) >= 0);
+  }
+  assert_int_equal (zip_close (za), 0);
+  zip_stat_t st;
+  assert_int_equal (zip_source_stat (src, &st), 0);
+  assert_int_equal (zip_source_open (src), 0);
+  guint8 *data = g_malloc (st.size);
+  assert_int_equal (zip_source_read (src, data, st.size), (zip_int64_t) st.size);
+  zip_source_close (src);
+  zip_source_free (src);
+  zip_error_fini (&ze);
+  return g_bytes_new_take (data, st.size);
+}
+
+/* Reads @docx into @doc (kept whatever happens). */
+static gboolean
+read_bytes (GBytes *docx, const DnReadOptions *opts, DnDocument *doc, GError **error)
+{
+  DnReadOptions def;
+  if (opts == NULL) {
+    dn_read_options_init (&def);
+    opts = &def;
+  }
+  return dn_plugin_docx_get_desc ()->reader->read (docx, opts, doc, error);
+}
+
+/* @document_xml must fail to read with @code and exactly @message (the
+ * words the reader used when it parsed the main part whole), leaving no
+ * tree and no warnings. */
+static void
+expect_stream_failure (const char *document_xml, const DnReadOptions *opts, int code, const char *message)
+{
+  const char *parts[] = { "word/document.xml", document_xml, NULL };
+  GBytes *docx = make_docx (parts);
+  DnDocument *doc = dn_document_new ();
+  GError *err = NULL;
+  assert_false (read_bytes (docx, opts, doc, &err));
+  if (!g_error_matches (err, DN_ERROR, code) || strcmp (err->message, message) != 0)
+    fail_msg ("got %s (%d), want \"%s\" (%d)", err != NULL ? err->message : "no error",
+              err != NULL ? err->code : -1, message, code);
+  assert_null (dn_node_first_child (dn_document_get_root (doc)));
+  assert_int_equal (dn_document_get_n_warnings (doc), 0);
+  g_error_free (err);
+  dn_document_free (doc);
+  g_bytes_unref (docx);
+}
+
+static void
+test_stream_failures (void **state)
+{
+  /* Cut off inside the fourth block, after three were read. */
+  expect_stream_failure (XML_DECL "<w:document " NS_DECL "><w:body>" BLOCKS "<w:p><w:r><w:t>三", NULL,
+                         DN_ERROR_CORRUPT, "word/document.xml: malformed XML: Premature end of data in tag t line 2");
+  /* Malformed after some blocks. */
+  expect_stream_failure (XML_DECL "<w:document " NS_DECL "><w:body>" BLOCKS "<w:p></w:r></w:p></w:body></w:document>",
+                         NULL, DN_ERROR_CORRUPT,
+                         "word/document.xml: malformed XML: Opening and ending tag mismatch: p line 2 and r");
+  /* A DTD is refused before anything is read. */
+  expect_stream_failure (XML_DECL "<!DOCTYPE w:document [<!ENTITY x \"y\">]><w:document " NS_DECL "><w:body>" BLOCKS
+                         PARA ("&x;") "</w:body></w:document>", NULL, DN_ERROR_CORRUPT,
+                         "word/document.xml: XML part declares a DTD (refused: package parts never carry one)");
+  /* The depth limit, reached in the body after some blocks:
+   * document 1, body 2, (sdt, sdtContent) × 3 up to 8, p 9. */
+  DnReadOptions o;
+  dn_read_options_init (&o);
+  o.limits.max_xml_depth = 8;
+  expect_stream_failure (XML_DECL "<w:document " NS_DECL "><w:body>" BLOCKS
+                         "<w:sdt><w:sdtContent><w:sdt><w:sdtContent><w:sdt><w:sdtContent>" PARA ("深")
+                         "</w:sdtContent></w:sdt></w:sdtContent></w:sdt></w:sdtContent></w:sdt></w:body></w:document>",
+                         &o, DN_ERROR_LIMIT, "word/document.xml: XML nested deeper than 8 elements");
+  /* A reader limit stops the parse part-way. */
+  dn_read_options_init (&o);
+  o.limits.max_nodes = 2;
+  expect_stream_failure (XML_DECL "<w:document " NS_DECL "><w:body>" BLOCKS PARA ("四") "</w:body></w:document>", &o,
+                         DN_ERROR_LIMIT, "more than 2 nodes");
+  /* Not a Word document, or one without a body. */
+  expect_stream_failure (XML_DECL "<x:workbook xmlns:x=\"urn:x\"><x:sheets><x:sheet/></x:sheets></x:workbook>", NULL,
+                         DN_ERROR_UNSUPPORTED,
+                         "word/document.xml is not a WordprocessingML document (a spreadsheet or presentation?)");
+  expect_stream_failure (XML_DECL "<w:document " NS_DECL "><w:background><w:p/></w:background></w:document>", NULL,
+                         DN_ERROR_CORRUPT,
+                         "word/document.xml is not a WordprocessingML document (a spreadsheet or presentation?)");
+}
+
+/* Headers are read after the body (their references come last, in the
+ * sectPr) but still lead the tree, in the order the sections name them,
+ * and their warnings still come before the body's. */
+static void
+test_stream_headers (void **state)
+{
+  static const char document[] = XML_DECL "<w:document " NS_DECL "><w:body>" PARA ("本文一")
+    "<w:p><w:pPr><w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId2\"/></w:sectPr></w:pPr>"
+    "<w:r><w:t>本文二</w:t></w:r></w:p><w:altChunk r:id=\"rId8\"/>" PARA ("本文三")
+    "<w:sectPr><w:headerReference w:type=\"default\" r:id=\"rId1\"/>"
+    "<w:footerReference w:type=\"default\" r:id=\"rId3\"/></w:sectPr></w:body></w:document>";
+  static const char rels[] = XML_DECL
+    "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+    "<Relationship Id=\"rId1\" Type=\"" RT "header\" Target=\"header1.xml\"/>"
+    "<Relationship Id=\"rId2\" Type=\"" RT "header\" Target=\"header2.xml\"/>"
+    "<Relationship Id=\"rId3\" Type=\"" RT "footer\" Target=\"footer1.xml\"/></Relationships>";
+  static const char header1[] = XML_DECL "<w:hdr " NS_DECL ">" PARA ("頁首一")
+    "<w:p><w:r><w:pict><v:shape><v:imagedata r:id=\"rId9\"/></v:shape></w:pict></w:r></w:p></w:hdr>";
+  static const char header2[] = XML_DECL "<w:hdr " NS_DECL ">" PARA ("頁首二") "</w:hdr>";
+  static const char footer1[] = XML_DECL "<w:ftr " NS_DECL ">" PARA ("頁尾") "</w:ftr>";
+  const char *parts[] = { "word/document.xml", document, "word/_rels/document.xml.rels", rels,
+                          "word/header1.xml", header1, "word/header2.xml", header2, "word/footer1.xml", footer1,
+                          NULL };
+  GBytes *docx = make_docx (parts);
+  DnDocument *doc = dn_document_new ();
+  GError *err = NULL;
+  assert_true (read_bytes (docx, NULL, doc, &err));
+  static const char *const want[][2] = { { "header", "頁首二" }, { "header", "頁首一" }, { NULL, "本文一" },
+                                         { NULL, "本文二" }, { NULL, "本文三" }, { "footer", "頁尾" } };
+  DnNode *n = dn_node_first_child (dn_document_get_root (doc));
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++, n = dn_node_next (n)) {
+    assert_non_null (n);
+    assert_int_equal (dn_node_get_node_type (n), want[i][0] != NULL ? DN_NODE_FURNITURE : DN_NODE_PARAGRAPH);
+    assert_string_equal (dn_node_get_attr (n, DN_ATTR_ROLE) != NULL ? dn_node_get_attr (n, DN_ATTR_ROLE) : "",
+                         want[i][0] != NULL ? want[i][0] : "");
+    char *text = dn_node_collect_text (n);
+    assert_string_equal (text, want[i][1]);
+    g_free (text);
+  }
+  assert_null (n);
+  assert_int_equal (dn_document_get_n_warnings (doc), 2);
+  DnWarningInfo w;
+  dn_document_get_warning (doc, 0, &w);
+  assert_string_equal (w.code, "DOCX_IMAGE_MISSING");
+  assert_string_equal (w.message, "image relationship rId9 not found in word/header1.xml");
+  dn_document_get_warning (doc, 1, &w);
+  assert_string_equal (w.code, "DOCX_ALTCHUNK");
+  dn_document_free (doc);
+  g_bytes_unref (docx);
+}
+
 int
 main (void)
 {
@@ -313,10 +607,13 @@ main (void)
     cmocka_unit_test (test_numfmt_other),
     cmocka_unit_test (test_resolve_target),
     cmocka_unit_test (test_safe_xml),
+    cmocka_unit_test (test_safe_xml_stream),
     cmocka_unit_test (test_probe),
     cmocka_unit_test (test_hostile),
     cmocka_unit_test (test_limits),
     cmocka_unit_test (test_images_dir),
+    cmocka_unit_test (test_stream_failures),
+    cmocka_unit_test (test_stream_headers),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
