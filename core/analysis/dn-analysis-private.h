@@ -18,8 +18,10 @@ G_BEGIN_DECLS
 gboolean dn_text_is_han (gunichar c);
 /* Han plus CJK punctuation, full-width forms, kana and bopomofo. */
 gboolean dn_text_is_cjk (gunichar c);
-/* Width on a fixed-pitch display: 2 for East Asian wide / full-width. */
-guint dn_text_display_width (const char *s);
+/* Width on a fixed-pitch display (2 for East Asian wide / full-width),
+ * counted no further than @limit: MIN (width, @limit), in time bounded by
+ * @limit rather than by the length of @s. */
+guint dn_text_display_width_upto (const char *s, guint limit);
 /* Full-width digits, letters and ASCII punctuation (U+FF01–FF5E) and
  * U+3000 folded to ASCII. */
 char *dn_text_fold_width (const char *s);

@@ -66,7 +66,8 @@ detect_hard_wrap (DnDocument *doc)
     char **lines = g_strsplit (dn_node_get_text (n), "\n", -1);
     single += g_strv_length (lines) == 1;
     for (guint i = 0; lines[i] != NULL; i++) {
-      guint w = dn_text_display_width (lines[i]);
+      /* Only a p90 of 20..100 is used, so wider lines may count as 101. */
+      guint w = dn_text_display_width_upto (lines[i], 101);
       if (w > 0)
         g_array_append_val (widths, w);
     }
@@ -394,7 +395,7 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
        * join them only when the text is known to be hard-wrapped. */
       join = !(is_latin (la) && is_latin (fb)) || wrap > 0;
       /* In a hard-wrapped text a short line ends its paragraph. */
-      if (wrap > 0 && dn_text_display_width (ta) * 100 < (guint) wrap * 70 &&
+      if (wrap > 0 && dn_text_display_width_upto (ta, (guint) wrap * 70 / 100 + 1) * 100 < (guint) wrap * 70 &&
           !(dn_node_get_hints (a)->flags & DN_HINT_WRAPPED_LINES))
         join = FALSE;
     }

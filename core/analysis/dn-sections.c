@@ -251,7 +251,7 @@ classify (DnDocument *doc, GArray *entries, GPtrArray *toc_keys)
       if (p->marked && p->m.type == e->m.type && p->depth == e->depth && !p->toc && !p->reader_heading)
         h = FALSE;
     }
-    if (h && wrap > 0 && dn_text_display_width (text) * 100 >= (guint) wrap * 85 && !dn_text_is_terminated (text))
+    if (h && wrap > 0 && dn_text_display_width_upto (text, ((guint) wrap * 85 + 99) / 100) * 100 >= (guint) wrap * 85 && !dn_text_is_terminated (text))
       h = FALSE;
     if (h && group_has_paragraph (entries, i))
       h = FALSE;

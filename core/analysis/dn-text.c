@@ -21,14 +21,20 @@ dn_text_is_cjk (gunichar c)
 }
 
 guint
-dn_text_display_width (const char *s)
+dn_text_display_width_upto (const char *s, guint limit)
 {
   guint w = 0;
-  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
-    gunichar c = g_utf8_get_char (p);
-    w += g_unichar_iswide (c) || g_unichar_iswide_cjk (c) ? 2 : 1;
+  for (const char *p = s; *p != '\0' && w < limit;) {
+    if ((guchar) *p < 0x80) {
+      w++;
+      p++;
+      continue;
+    }
+    /* Wide (g_unichar_iswide) characters are wide under CJK rules too. */
+    w += g_unichar_iswide_cjk (g_utf8_get_char (p)) ? 2 : 1;
+    p = g_utf8_next_char (p);
   }
-  return w;
+  return MIN (w, limit);
 }
 
 char *
@@ -80,6 +86,13 @@ dn_text_strip_residue (const char *s, guint *n_markup, guint *n_bookmarks)
   GString *out = g_string_sized_new (strlen (s));
   const char *p = s;
   while (*p != '\0') {
+    /* Copy the plain run up to the next byte that can open residue. */
+    gsize plain = strcspn (p, "*<[");
+    if (plain > 0) {
+      g_string_append_len (out, p, plain);
+      p += plain;
+      continue;
+    }
     if (p[0] == '*' && p[1] == '*') {
       markup++;
       p += 2;

@@ -189,6 +189,16 @@ test_text (void **state)
   /* Text that only looks like a tag is kept. */
   expect_str (dn_text_strip_residue ("a <b c < d", &markup, NULL), "a <b c < d");
   assert_int_equal (markup, 0);
+  expect_str (dn_text_strip_residue ("* [x] **", &markup, &bookmarks), "* [x] ");
+  assert_int_equal (markup, 1);
+  assert_int_equal (bookmarks, 0);
+
+  /* Display width: ASCII 1, wide and CJK-ambiguous (°) 2, capped at the limit. */
+  assert_int_equal (dn_text_display_width_upto ("ab 1", G_MAXUINT), 4);
+  assert_int_equal (dn_text_display_width_upto ("目的：a°", G_MAXUINT), 9);
+  assert_int_equal (dn_text_display_width_upto ("目的：a°", 5), 5);
+  assert_int_equal (dn_text_display_width_upto ("目的：a°", 9), 9);
+  assert_int_equal (dn_text_display_width_upto ("", 3), 0);
 
   expect_str (dn_text_title_key ("(一) 第一場：建構亞太.....\t"), "(一)第一場:建構亞太");
   expect_str (dn_text_title_key ("（MRA） 之興盛"), "(MRA)之興盛");
