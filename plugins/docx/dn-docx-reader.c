@@ -1641,6 +1641,17 @@ reset_fields (Ctx *ctx)
   ctx->toc_active = FALSE;
 }
 
+/* After the body, and after the headers read once the body is done: no
+ * field stays open and a table of contents not placed in the tree goes. */
+static void
+end_fields_and_toc (Ctx *ctx)
+{
+  reset_fields (ctx);
+  if (ctx->toc != NULL && dn_node_parent (ctx->toc) == NULL)
+    dn_node_free (ctx->toc);
+  ctx->toc = NULL;
+}
+
 static void
 with_story_rels (Ctx *ctx, const char *part, DnOoxmlRels *rels, const char **saved_part, DnOoxmlRels **saved_rels)
 {
@@ -2057,10 +2068,7 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
   } else {
     if (bs.main_rels == NULL)
       body_stream_begin (&bs);  /* a body without blocks */
-    reset_fields (&ctx);
-    if (ctx.toc != NULL && dn_node_parent (ctx.toc) == NULL)
-      dn_node_free (ctx.toc);
-    ctx.toc = NULL;
+    end_fields_and_toc (&ctx);
 
     /* Headers precede the body, as before: read now that the sections have
      * named them, then moved in front of the body's first node. Their
@@ -2084,10 +2092,7 @@ docx_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError *
       dn_document_get_warning (bs.body_warnings, i, &w);
       dn_document_add_warning (doc, w.code, w.page, "%s", w.message);
     }
-    reset_fields (&ctx);
-    if (ctx.toc != NULL && dn_node_parent (ctx.toc) == NULL)
-      dn_node_free (ctx.toc);
-    ctx.toc = NULL;
+    end_fields_and_toc (&ctx);
 
     const DnOoxmlRel *rel;
     for (guint i = 0; i < bs.refs.footers->len && !ctx_failed (&ctx); i++)
