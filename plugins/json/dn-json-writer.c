@@ -39,6 +39,13 @@ out_indent (JsonOut *o, guint level)
     g_string_append_c (o->buf, ' ');
 }
 
+/* Bytes written escaped: C0 controls, '"', '\\' and DEL (as json-glib). */
+static gboolean
+needs_escape (guchar c)
+{
+  return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
+}
+
 static void
 out_escaped (JsonOut *o, const char *s)
 {
@@ -46,7 +53,7 @@ out_escaped (JsonOut *o, const char *s)
   const char *run = s;
   for (const char *p = s; *p != '\0'; p++) {
     guchar c = (guchar) *p;
-    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+    if (!needs_escape (c))
       continue;
     g_string_append_len (o->buf, run, p - run);
     run = p + 1;
