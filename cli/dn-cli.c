@@ -1,6 +1,13 @@
 #include "dn-cli.h"
 
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 void
 dn_cli_error (const char *what, const char *format, ...)
@@ -49,4 +56,30 @@ dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command)
     }
   }
   return TRUE;
+}
+
+gboolean
+dn_cli_prefault_heap (guint64 input_bytes)
+{
+#if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE) && !defined(__SANITIZE_ADDRESS__)
+  gsize want = (gsize) MIN (DN_HEAP_BASE + input_bytes * DN_HEAP_PER_INPUT_BYTE, (guint64) DN_HEAP_PREFAULT_MAX);
+  /* Large blocks and freed memory stay on the heap, over the populated
+   * pages, instead of going to mmap() or back to the kernel. */
+  mallopt (M_MMAP_THRESHOLD, DN_HEAP_PREFAULT_MAX);
+  mallopt (M_TRIM_THRESHOLD, 2 * DN_HEAP_PREFAULT_MAX);
+  char *block = malloc (want);
+  if (block == NULL)
+    return FALSE;
+  uintptr_t page = (uintptr_t) sysconf (_SC_PAGESIZE);
+  uintptr_t start = ((uintptr_t) block + page - 1) & ~(page - 1);
+  uintptr_t end = ((uintptr_t) block + want) & ~(page - 1);
+  /* A kernel without MADV_POPULATE_WRITE (before 5.14) refuses: the pages
+   * are then faulted in one by one as before. */
+  gboolean populated = end > start && madvise ((void *) start, end - start, MADV_POPULATE_WRITE) == 0;
+  free (block);
+  return populated;
+#else
+  (void) input_bytes;
+  return FALSE;
+#endif
 }

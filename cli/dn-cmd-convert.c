@@ -206,8 +206,10 @@ dn_cmd_convert (int argc, char **argv)
   GError *error = NULL;
   DnDocument *doc = NULL;
   GBytes *data = dn_input_load (input, options.read.limits.max_input_bytes, &error);
-  if (data != NULL)
+  if (data != NULL) {
+    dn_cli_prefault_heap (g_bytes_get_size (data));
     doc = dn_convert_bytes (reg, data, input, &options, &error);
+  }
   if (doc != NULL && !dn_output_write (writer, doc, &options.write, output, &error)) {
     dn_cli_error (output, "%s", error->message);
     status = dn_error_exit_status (error);
