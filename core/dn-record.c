@@ -361,23 +361,26 @@ tree_add (TreeSink *t, const char *key, JsonNode *node)
 }
 
 static void
+tree_open (TreeSink *t, const char *key, JsonNode *container)
+{
+  tree_add (t, key, container);
+  g_ptr_array_add (t->open, container);
+}
+
+static void
 tree_begin_object (gpointer user_data, const char *key)
 {
-  TreeSink *t = user_data;
   JsonNode *n = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (n, json_object_new ());
-  tree_add (t, key, n);
-  g_ptr_array_add (t->open, n);
+  tree_open (user_data, key, n);
 }
 
 static void
 tree_begin_array (gpointer user_data, const char *key)
 {
-  TreeSink *t = user_data;
   JsonNode *n = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (n, json_array_new ());
-  tree_add (t, key, n);
-  g_ptr_array_add (t->open, n);
+  tree_open (user_data, key, n);
 }
 
 static void
