@@ -34,7 +34,8 @@ char *dn_text_strip_residue (const char *s, guint *n_markup, guint *n_bookmarks)
  * flattened tables). @n_removed (may be NULL) receives the count. */
 char *dn_text_remove_cjk_spaces (const char *s, guint *n_removed);
 /* The same, also returning in *@map_out (g_free) the new byte offset of
- * every old byte offset 0..strlen(@s), for moving inline spans. */
+ * every old byte offset 0..strlen(@s), for moving inline spans; NULL when
+ * nothing was removed. */
 char *dn_text_remove_cjk_spaces_map (const char *s, guint *n_removed, gint32 **map_out);
 /* Joins two pieces of running text: no space next to a CJK character, one
  * space between Latin words; a line-end hyphen before a lower-case letter

@@ -10,16 +10,16 @@
 
 #define MAX_TITLE_UNITS 60
 
-/* Length of a title in reading units: one per CJK character, one per Latin
- * word, nothing inside parentheses, so an English gloss does not make a
- * title long. */
-static glong
-title_units (const char *s)
+/* Whether a title is longer than @max reading units: one per CJK
+ * character, one per Latin word, nothing inside parentheses, so an English
+ * gloss does not make a title long. Stops counting past @max. */
+static gboolean
+title_longer_than (const char *s, glong max)
 {
   glong n = 0;
   gboolean in_word = FALSE;
   int paren = 0;
-  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+  for (const char *p = s; *p != '\0' && n <= max; p = g_utf8_next_char (p)) {
     gunichar c = g_utf8_get_char (p);
     if (c == '(' || c == 0xFF08) {
       paren++;
@@ -40,7 +40,7 @@ title_units (const char *s)
     if (dn_text_is_cjk (c))
       n++;
   }
-  return n;
+  return n > max;
 }
 
 typedef struct {
@@ -48,7 +48,6 @@ typedef struct {
   DnMarker m;
   gboolean marked;
   int depth;       /* stack depth of the marker type, 1-based */
-  glong rest_chars;
   gboolean long_text;
   gboolean heading;
   gboolean reader_heading;
@@ -165,8 +164,7 @@ fill_entry (Entry *e, DnNode *n, GPtrArray *toc_keys)
   const char *rest;
   e->node = n;
   e->marked = node_marker (n, &e->m, &rest);
-  e->rest_chars = title_units (rest);
-  e->long_text = has_period (rest) || e->rest_chars > MAX_TITLE_UNITS;
+  e->long_text = has_period (rest) || title_longer_than (rest, MAX_TITLE_UNITS);
   /* A style or outline level is the author's word; a heading a reader
    * guessed from a bold line (PDF) is only a candidate like any other. */
   e->reader_heading = dn_node_get_hints (n)->outline_level > 0;

@@ -128,9 +128,34 @@ dn_text_strip_residue (const char *s, guint *n_markup, guint *n_bookmarks)
   return g_string_free (out, FALSE);
 }
 
+/* Whether @s holds a space the loop below would drop. A dropped space is
+ * always followed by a kept CJK character, so "the last kept character" in
+ * that loop is simply the character before the space. */
+static gboolean
+has_cjk_space (const char *s)
+{
+  for (const char *p = strpbrk (s, " \xE3"); p != NULL; p = strpbrk (p + 1, " \xE3")) {
+    gsize width = *p == ' ' ? 1 : 3;
+    if (width == 3 && (p[1] != '\x80' || p[2] != '\x80'))
+      continue;  /* another U+3xxx character */
+    const char *next = p + width;
+    if (p > s && *next != '\0' && dn_text_is_cjk (g_utf8_get_char (g_utf8_prev_char (p))) &&
+        dn_text_is_cjk (g_utf8_get_char (next)))
+      return TRUE;
+  }
+  return FALSE;
+}
+
 char *
 dn_text_remove_cjk_spaces_map (const char *s, guint *n_removed, gint32 **map_out)
 {
+  if (map_out != NULL)
+    *map_out = NULL;
+  if (!has_cjk_space (s)) {
+    if (n_removed != NULL)
+      *n_removed = 0;
+    return g_strdup (s);
+  }
   guint removed = 0;
   gsize len = strlen (s);
   gint32 *map = map_out != NULL ? g_new (gint32, len + 1) : NULL;

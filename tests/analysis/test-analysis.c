@@ -168,6 +168,18 @@ test_text (void **state)
   assert_int_equal (n, 0);
   expect_str (dn_text_remove_cjk_spaces ("梁伯州  簡任技正", &n), "梁伯州  簡任技正");
   expect_str (dn_text_remove_cjk_spaces ("壹、 目的", NULL), "壹、目的");
+  /* The byte map follows the removal; with nothing removed there is none. */
+  gint32 *map = NULL;
+  expect_str (dn_text_remove_cjk_spaces_map ("中\xE3\x80\x80文", &n, &map), "中文");
+  assert_int_equal (n, 1);
+  assert_non_null (map);
+  assert_int_equal (map[3], 3);
+  assert_int_equal (map[6], 3);
+  assert_int_equal (map[9], 6);
+  g_free (map);
+  expect_str (dn_text_remove_cjk_spaces_map ("中、文 a  b \xE3\x80\x80", &n, &map), "中、文 a  b \xE3\x80\x80");
+  assert_int_equal (n, 0);
+  assert_null (map);
 
   expect_str (dn_text_join ("由美", "國商務部"), "由美國商務部");
   expect_str (dn_text_join ("Committee on Trade and", "Investment"), "Committee on Trade and Investment");
