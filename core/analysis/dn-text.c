@@ -30,8 +30,10 @@ dn_text_display_width_upto (const char *s, guint limit)
       p++;
       continue;
     }
-    /* Wide (g_unichar_iswide) characters are wide under CJK rules too. */
-    w += g_unichar_iswide_cjk (g_utf8_get_char (p)) ? 2 : 1;
+    /* Wide (g_unichar_iswide) characters are wide under CJK rules too, and
+     * so is every CJK Unified Ideograph (the common case, asked first). */
+    gunichar c = g_utf8_get_char (p);
+    w += (c >= 0x4E00 && c <= 0x9FFF) || g_unichar_iswide_cjk (c) ? 2 : 1;
     p = g_utf8_next_char (p);
   }
   return MIN (w, limit);
