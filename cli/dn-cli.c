@@ -64,9 +64,11 @@ dn_cli_prefault_heap (guint64 input_bytes)
 #if defined(__GLIBC__) && defined(MADV_POPULATE_WRITE) && !defined(__SANITIZE_ADDRESS__)
   gsize want = (gsize) MIN (DN_HEAP_BASE + input_bytes * DN_HEAP_PER_INPUT_BYTE, (guint64) DN_HEAP_PREFAULT_MAX);
   /* Large blocks and freed memory stay on the heap, over the populated
-   * pages, instead of going to mmap() or back to the kernel. */
-  mallopt (M_MMAP_THRESHOLD, DN_HEAP_PREFAULT_MAX);
-  mallopt (M_TRIM_THRESHOLD, 2 * DN_HEAP_PREFAULT_MAX);
+   * pages, instead of going to mmap() or back to the kernel. 32 MiB is the
+   * largest mmap threshold glibc accepts; a block that size or larger would
+   * still be mapped on its own, hence the smaller cap on the estimate. */
+  mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
   char *block = malloc (want);
   if (block == NULL)
     return FALSE;

@@ -28,7 +28,7 @@ gboolean dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *
  * that converts one document and exits (convert). */
 #define DN_HEAP_BASE (512 * 1024)
 #define DN_HEAP_PER_INPUT_BYTE 8
-#define DN_HEAP_PREFAULT_MAX (32 * 1024 * 1024)
+#define DN_HEAP_PREFAULT_MAX (16 * 1024 * 1024)
 /* Returns whether the pages were populated: never under AddressSanitizer,
  * whose allocator keeps freed blocks apart, nor without glibc or Linux 5.14. */
 gboolean dn_cli_prefault_heap (guint64 input_bytes);
