@@ -139,7 +139,7 @@ has_cjk_space (const char *s)
   for (const char *p = strpbrk (s, " \xE3"); p != NULL; p = strpbrk (p + 1, " \xE3")) {
     gsize width = *p == ' ' ? 1 : 3;
     if (width == 3 && (p[1] != '\x80' || p[2] != '\x80'))
-      continue;  /* another U+3xxx character */
+      continue;  /* a character other than U+3000 that starts with 0xE3 */
     const char *next = p + width;
     if (p > s && *next != '\0' && dn_text_is_cjk (g_utf8_get_char (g_utf8_prev_char (p))) &&
         dn_text_is_cjk (g_utf8_get_char (next)))
