@@ -50,6 +50,14 @@ with tempfile.TemporaryDirectory() as tmp:
     check("no input", *one_line_error(p, "convert", 2, "no INPUT"))
     p = run(["frobnicate"])
     check("unknown command", *one_line_error(p, "frobnicate", 2, "unknown command"))
+    # stdio output (formats) is flushed and checked before docnorm leaves
+    # through _exit(): a full disk is an I/O error, not a silent success.
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run([DOCNORM, "formats"], stdout=full, stderr=subprocess.PIPE, timeout=60)
+        err = p.stderr.decode()
+        check("formats to a full disk fails", p.returncode == 3 and err.count("\n") == 1
+              and err.startswith("docnorm: standard output: cannot write: "), "exit %d %r" % (p.returncode, err))
     big = os.path.join(tmp, "big.txt")
     with open(big, "wb") as f:
         f.write(b"a" * (2 * 1024 * 1024))
