@@ -143,6 +143,9 @@ convert_ndjson (DnRegistry *reg, const DnPluginDesc *writer, const DnConvertOpti
 int
 dn_cmd_convert (int argc, char **argv)
 {
+  /* Option parsing, the plugin cache and dlopen() touch heap pages too:
+   * populate the base now, and the share of the input once it is read. */
+  dn_cli_prefault_heap (0);
   GOptionContext *ctx = g_option_context_new ("INPUT — convert one document into a record");
   g_option_context_set_summary (ctx,
     "Reads INPUT ('-' = standard input), chooses a reader by probing its first bytes,\n"
