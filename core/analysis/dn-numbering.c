@@ -17,36 +17,49 @@ dn_marker_type_name (DnMarkerType type)
   return type_names[type];
 }
 
+/* 〇一二三四五六七八九 (plain) and 零壹貳參肆伍陸柒捌玖 (formal), with the
+ * variants 叁, 貮 and 兩. A switch, not a scan of those strings: zh_run()
+ * asks for every character of every paragraph opening. */
 static int
 digit_of (gunichar c, gboolean *formal)
 {
-  static const char *const plain = "〇一二三四五六七八九";
-  static const char *const fancy = "零壹貳參肆伍陸柒捌玖";
-  int i = 0;
-  for (const char *p = plain; *p != '\0'; p = g_utf8_next_char (p), i++)
-    if (g_utf8_get_char (p) == c) {
-      *formal = FALSE;
-      return i;
-    }
-  i = 0;
-  for (const char *p = fancy; *p != '\0'; p = g_utf8_next_char (p), i++)
-    if (g_utf8_get_char (p) == c) {
-      *formal = TRUE;
-      return i;
-    }
-  if (c == 0x53C1) { /* 叁 */
-    *formal = TRUE;
-    return 3;
+  int plain;
+  switch (c) {
+  case 0x3007: plain = 0; break; /* 〇 */
+  case 0x4E00: plain = 1; break; /* 一 */
+  case 0x4E8C: plain = 2; break; /* 二 */
+  case 0x5169: plain = 2; break; /* 兩 */
+  case 0x4E09: plain = 3; break; /* 三 */
+  case 0x56DB: plain = 4; break; /* 四 */
+  case 0x4E94: plain = 5; break; /* 五 */
+  case 0x516D: plain = 6; break; /* 六 */
+  case 0x4E03: plain = 7; break; /* 七 */
+  case 0x516B: plain = 8; break; /* 八 */
+  case 0x4E5D: plain = 9; break; /* 九 */
+  default: plain = -1; break;
   }
-  if (c == 0x8CAE) { /* 貮, a common variant of 貳 */
-    *formal = TRUE;
-    return 2;
-  }
-  if (c == 0x5169) { /* 兩 */
+  if (plain >= 0) {
     *formal = FALSE;
-    return 2;
+    return plain;
   }
-  return -1;
+  int fancy;
+  switch (c) {
+  case 0x96F6: fancy = 0; break; /* 零 */
+  case 0x58F9: fancy = 1; break; /* 壹 */
+  case 0x8CB3: fancy = 2; break; /* 貳 */
+  case 0x8CAE: fancy = 2; break; /* 貮, a common variant of 貳 */
+  case 0x53C3: fancy = 3; break; /* 參 */
+  case 0x53C1: fancy = 3; break; /* 叁 */
+  case 0x8086: fancy = 4; break; /* 肆 */
+  case 0x4F0D: fancy = 5; break; /* 伍 */
+  case 0x9678: fancy = 6; break; /* 陸 */
+  case 0x67D2: fancy = 7; break; /* 柒 */
+  case 0x634C: fancy = 8; break; /* 捌 */
+  case 0x7396: fancy = 9; break; /* 玖 */
+  default: return -1;
+  }
+  *formal = TRUE;
+  return fancy;
 }
 
 /* Value and kind (formal or plain) of a Chinese numeral; 0 if not one. */

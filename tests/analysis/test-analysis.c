@@ -54,6 +54,24 @@ test_markers (void **state)
   expect_marker ("A. 韓國：", DN_MARKER_LATIN_UPPER, 1, "A.", "韓國：");
   expect_marker ("C.對國際社會", DN_MARKER_LATIN_UPPER, 3, "C.", "對國際社會");
   expect_marker ("③ 第三", DN_MARKER_CIRCLED, 3, "③", "第三");
+  /* Every numeral digit_of() knows, plain and formal, with the variants. */
+  static const char *const plain[] = { "一", "二", "三", "四", "五", "六", "七", "八", "九" };
+  static const char *const formal[] = { "壹", "貳", "參", "肆", "伍", "陸", "柒", "捌", "玖" };
+  for (int i = 0; i < 9; i++) {
+    char *text = g_strdup_printf ("%s、X", plain[i]);
+    char *label = g_strdup_printf ("%s、", plain[i]);
+    expect_marker (text, DN_MARKER_ZH_NUM, i + 1, label, "X");
+    g_free (text);
+    g_free (label);
+    text = g_strdup_printf ("%s、X", formal[i]);
+    label = g_strdup_printf ("%s、", formal[i]);
+    expect_marker (text, DN_MARKER_ZH_FORMAL, i + 1, label, "X");
+    g_free (text);
+    g_free (label);
+  }
+  expect_marker ("兩、X", DN_MARKER_ZH_NUM, 2, "兩、", "X");
+  expect_marker ("貮、X", DN_MARKER_ZH_FORMAL, 2, "貮、", "X");
+  expect_marker ("叁、X", DN_MARKER_ZH_FORMAL, 3, "叁、", "X");
   /* Markdown prefixes a converter left before a marker. */
   expect_marker ("- 一、亞太經濟合作", DN_MARKER_ZH_NUM, 1, "一、", "亞太經濟合作");
   expect_marker (" - (1) 澳洲提案", DN_MARKER_PAREN_ARABIC, 1, "(1)", "澳洲提案");
