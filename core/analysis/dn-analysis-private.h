@@ -42,10 +42,14 @@ char *dn_text_remove_cjk_spaces_map (const char *s, guint *n_removed, gint32 **m
  * is dropped (inter-/national), before a capital or digit kept without a
  * space (APEC-/TEL). */
 char *dn_text_join (const char *a, const char *b);
+/* dn_text_join() in place: @acc becomes the join of its text and @b. */
+void dn_text_join_into (GString *acc, const char *b);
 /* Reflows '\n'-separated layout lines into one line with dn_text_join(). */
 char *dn_text_reflow (const char *s);
 /* Trims ASCII and ideographic spaces (and tabs) at both ends, copy. */
 char *dn_text_trim (const char *s);
+/* @s past the spaces dn_text_trim() would drop at its start. */
+const char *dn_text_skip_space (const char *s);
 /* A key for comparing titles: width-folded, without spaces, dot leaders,
  * quotes or trailing colon. */
 char *dn_text_title_key (const char *s);

@@ -115,9 +115,7 @@ split_or_reflow (DnDocument *doc)
             g_ptr_array_add (blocks, g_string_free (cur, FALSE));
             cur = g_string_new (NULL);
           }
-          char *j = dn_text_join (cur->str, lines[i]);
-          g_string_assign (cur, j);
-          g_free (j);
+          dn_text_join_into (cur, lines[i]);
         }
         g_ptr_array_add (blocks, g_string_free (cur, FALSE));
         g_strfreev (lines);
@@ -334,11 +332,12 @@ dn_reflow_clean_spaces (DnNode *node)
   return total;
 }
 
-/* Caption, source and note lines stand alone. */
+/* Caption, source and note lines stand alone. Only the text's start is
+ * looked at: no trimmed copy of a paragraph that grows with every join. */
 static gboolean
 is_standalone_line (const char *t)
 {
-  char *s = dn_text_trim (t);
+  const char *s = dn_text_skip_space (t);
   gboolean yes = g_str_has_prefix (s, "資料來源") || g_str_has_prefix (s, "（左") ||
                  g_str_has_prefix (s, "(左") || g_str_has_prefix (s, "註") || g_str_has_prefix (s, "附註");
   if (!yes && (g_str_has_prefix (s, "圖") || g_str_has_prefix (s, "表"))) {
@@ -347,7 +346,6 @@ is_standalone_line (const char *t)
       p++;
     yes = g_ascii_isdigit (*p);
   }
-  g_free (s);
   return yes;
 }
 
@@ -355,6 +353,17 @@ static gboolean
 is_latin (gunichar c)
 {
   return c < 0x80 && (g_ascii_isalnum ((char) c) || g_ascii_ispunct ((char) c));
+}
+
+/* Moves the join loop past @a, first giving @a the text joined onto it. */
+static DnNode *
+leave_paragraph (DnNode *a, GString *acc, gboolean *joining)
+{
+  if (*joining) {
+    dn_node_set_text_len (a, acc->str, (gssize) acc->len);
+    *joining = FALSE;
+  }
+  return dn_node_next (a);
 }
 
 void
@@ -365,11 +374,16 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
   guint joined = 0;
   int first_page = 0;
   DnNode *a = first;
+  /* While lines are joined onto @a its text grows in @acc, and is set once
+   * when the loop leaves @a: joining stays linear in the paragraph's length. */
+  GString *acc = g_string_new (NULL);
+  gboolean joining = FALSE;
   while (a != NULL) {
-    if (dn_node_get_node_type (a) != DN_NODE_PARAGRAPH || !node_has_text (a) ||
+    const char *ta = joining ? acc->str : dn_node_get_text (a);
+    if (dn_node_get_node_type (a) != DN_NODE_PARAGRAPH || ta == NULL || *ta == '\0' ||
         dn_node_get_attr (a, DN_ATTR_PRIV_HEADING) != NULL || dn_node_get_n_spans (a) > 0 ||
-        is_standalone_line (dn_node_get_text (a))) {
-      a = dn_node_next (a);
+        is_standalone_line (ta)) {
+      a = leave_paragraph (a, acc, &joining);
       continue;
     }
     DnNode *b = dn_node_next (a);
@@ -378,10 +392,10 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
     if (b == NULL || dn_node_get_node_type (b) != DN_NODE_PARAGRAPH || !node_has_text (b) ||
         dn_node_get_attr (b, DN_ATTR_PRIV_HEADING) != NULL || dn_node_get_n_spans (b) > 0 ||
         dn_node_get_attr (b, DN_ATTR_LABEL) != NULL || is_standalone_line (dn_node_get_text (b))) {
-      a = dn_node_next (a);
+      a = leave_paragraph (a, acc, &joining);
       continue;
     }
-    const char *ta = dn_node_get_text (a), *tb = dn_node_get_text (b);
+    const char *tb = dn_node_get_text (b);
     DnMarker m;
     gboolean b_marked = dn_marker_parse (tb, &m);
     dn_marker_clear (&m);
@@ -400,15 +414,17 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
         join = FALSE;
     }
     if (!join) {
-      a = dn_node_next (a);
+      a = leave_paragraph (a, acc, &joining);
       continue;
     }
-    char *j = dn_text_join (ta, tb);
     int pb = dn_node_get_hints (b)->page, pa = dn_node_get_hints (a)->page;
     if (pb != pa && pb > 0 && first_page == 0)
       first_page = pa;
-    dn_node_set_text (a, j);
-    g_free (j);
+    if (!joining) {
+      g_string_assign (acc, ta);
+      joining = TRUE;
+    }
+    dn_text_join_into (acc, tb);
     /* Furniture between the halves moves after the joined paragraph, in
      * its order. */
     DnNode *f = dn_node_next (a);
@@ -422,6 +438,7 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
     dn_node_free (b);
     joined++;
   }
+  g_string_free (acc, TRUE);
   if (joined > 0 && wrap == 0)
     dn_document_add_warning (doc, "PARAGRAPH_JOINED", first_page,
                              "%u paragraph(s) continued across a page or line break were joined", joined);

@@ -1100,15 +1100,13 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
   }
   if (c.title_lines->len > 0) {
     JsonArray *lines = json_array_new ();
-    char *acc = g_strdup ("");
+    GString *acc = g_string_new (NULL);
     for (guint i = 0; i < c.title_lines->len; i++) {
       json_array_add_string_element (lines, c.title_lines->pdata[i]);
-      char *j = dn_text_join (acc, c.title_lines->pdata[i]);
-      g_free (acc);
-      acc = j;
+      dn_text_join_into (acc, c.title_lines->pdata[i]);
     }
-    title = dn_text_remove_cjk_spaces (acc, NULL);
-    g_free (acc);
+    title = dn_text_remove_cjk_spaces (acc->str, NULL);
+    g_string_free (acc, TRUE);
     json_object_set_array_member (report, "title_raw_lines", lines);
   }
 

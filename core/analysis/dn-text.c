@@ -202,20 +202,33 @@ is_space (gunichar c)
   return c == ' ' || c == '\t' || c == 0x3000 || c == '\v' || c == 0xA0;
 }
 
-char *
-dn_text_trim (const char *s)
+/* Byte length of @s[0, len) without the spaces dn_text_trim() drops at its end. */
+static gsize
+trimmed_end (const char *s, gsize len)
 {
-  const char *start = s;
-  while (*start != '\0' && is_space (g_utf8_get_char (start)))
-    start = g_utf8_next_char (start);
-  const char *end = start + strlen (start);
-  while (end > start) {
+  const char *end = s + len;
+  while (end > s) {
     const char *prev = g_utf8_prev_char (end);
     if (!is_space (g_utf8_get_char (prev)))
       break;
     end = prev;
   }
-  return g_strndup (start, (gsize) (end - start));
+  return (gsize) (end - s);
+}
+
+const char *
+dn_text_skip_space (const char *s)
+{
+  while (*s != '\0' && is_space (g_utf8_get_char (s)))
+    s = g_utf8_next_char (s);
+  return s;
+}
+
+char *
+dn_text_trim (const char *s)
+{
+  const char *start = dn_text_skip_space (s);
+  return g_strndup (start, trimmed_end (start, strlen (start)));
 }
 
 gunichar
@@ -233,44 +246,46 @@ dn_text_first_char (const char *s)
   return *s == '\0' ? 0 : g_utf8_get_char (s);
 }
 
+void
+dn_text_join_into (GString *acc, const char *b)
+{
+  const char *start = dn_text_skip_space (acc->str);
+  g_string_erase (acc, 0, (gssize) (start - acc->str));
+  g_string_truncate (acc, trimmed_end (acc->str, acc->len));
+  const char *tb = dn_text_skip_space (b);
+  gsize tb_len = trimmed_end (tb, strlen (tb));
+  if (acc->len > 0 && tb_len > 0) {
+    gunichar la = g_utf8_get_char (g_utf8_prev_char (acc->str + acc->len)), fb = g_utf8_get_char (tb);
+    if (la == '-' && g_unichar_islower (fb) && acc->len >= 2 &&
+        g_unichar_isalpha (g_utf8_get_char (g_utf8_prev_char (acc->str + acc->len - 1)))) {
+      /* "inter-" + "national": a line-end hyphen inside a word. */
+      g_string_truncate (acc, acc->len - 1);
+    } else if (la == '-' && g_unichar_isalnum (fb)) {
+      /* "APEC-" + "TEL": a hyphenated compound broken at its hyphen. */
+    } else if (!dn_text_is_cjk (la) && !dn_text_is_cjk (fb)) {
+      g_string_append_c (acc, ' ');
+    }
+  }
+  g_string_append_len (acc, tb, (gssize) tb_len);
+}
+
 char *
 dn_text_join (const char *a, const char *b)
 {
-  char *ta = dn_text_trim (a), *tb = dn_text_trim (b);
-  gunichar la = dn_text_last_char (ta), fb = dn_text_first_char (tb);
-  char *out;
-  if (*ta == '\0' || *tb == '\0') {
-    out = g_strconcat (ta, tb, NULL);
-  } else if (la == '-' && g_unichar_islower (fb) && strlen (ta) >= 2 &&
-             g_unichar_isalpha (g_utf8_get_char (g_utf8_prev_char (ta + strlen (ta) - 1)))) {
-    /* "inter-" + "national": a line-end hyphen inside a word. */
-    ta[strlen (ta) - 1] = '\0';
-    out = g_strconcat (ta, tb, NULL);
-  } else if (la == '-' && g_unichar_isalnum (fb)) {
-    /* "APEC-" + "TEL": a hyphenated compound broken at its hyphen. */
-    out = g_strconcat (ta, tb, NULL);
-  } else if (dn_text_is_cjk (la) || dn_text_is_cjk (fb)) {
-    out = g_strconcat (ta, tb, NULL);
-  } else {
-    out = g_strconcat (ta, " ", tb, NULL);
-  }
-  g_free (ta);
-  g_free (tb);
-  return out;
+  GString *acc = g_string_new (a);
+  dn_text_join_into (acc, b);
+  return g_string_free (acc, FALSE);
 }
 
 char *
 dn_text_reflow (const char *s)
 {
   char **lines = g_strsplit (s, "\n", -1);
-  char *acc = g_strdup ("");
-  for (guint i = 0; lines[i] != NULL; i++) {
-    char *j = dn_text_join (acc, lines[i]);
-    g_free (acc);
-    acc = j;
-  }
+  GString *acc = g_string_new (NULL);
+  for (guint i = 0; lines[i] != NULL; i++)
+    dn_text_join_into (acc, lines[i]);
   g_strfreev (lines);
-  return acc;
+  return g_string_free (acc, FALSE);
 }
 
 char *

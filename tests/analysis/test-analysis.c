@@ -204,6 +204,23 @@ test_text (void **state)
   expect_str (dn_text_join ("inter-", "national"), "international");
   expect_str (dn_text_join ("APEC-", "TEL"), "APEC-TEL");
   expect_str (dn_text_join ("就", "WTO 會員"), "就WTO 會員");
+  /* Both sides are trimmed of ASCII and ideographic spaces, tabs and NBSP;
+   * an empty side adds nothing, not even a space. */
+  expect_str (dn_text_join (" \xE3\x80\x80Trade\t", "\xC2\xA0 and "), "Trade and");
+  expect_str (dn_text_join ("  ", " x "), "x");
+  expect_str (dn_text_join ("x", " \t"), "x");
+  expect_str (dn_text_join ("a-", "-b"), "a- -b");
+  expect_str (dn_text_join ("-", "national"), "-national");
+  /* In place, line after line: the same as joining copies. */
+  GString *acc = g_string_new (" 亞太 ");
+  dn_text_join_into (acc, "經濟 ");
+  dn_text_join_into (acc, " inter-");
+  dn_text_join_into (acc, "national");
+  dn_text_join_into (acc, "Working");
+  dn_text_join_into (acc, "");
+  assert_string_equal (acc->str, "亞太經濟international Working");
+  assert_int_equal (acc->len, strlen ("亞太經濟international Working"));
+  g_string_free (acc, TRUE);
   expect_str (dn_text_reflow ("亞太經濟合作 (APEC) 電信暨資訊工作小組 (Telecommunications and\nInformation Working Group, TEL)目前共有\n21 個會員"),
               "亞太經濟合作 (APEC) 電信暨資訊工作小組 (Telecommunications and Information Working Group, TEL)目前共有21 個會員");
 
