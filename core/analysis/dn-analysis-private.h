@@ -22,6 +22,8 @@ gboolean dn_text_is_cjk (gunichar c);
  * counted no further than @limit: MIN (width, @limit), in time bounded by
  * @limit rather than by the length of @s. */
 guint dn_text_display_width_upto (const char *s, guint limit);
+/* The same for @s's first line: up to its first '\n' or its end. */
+guint dn_text_line_width_upto (const char *s, guint limit);
 /* Full-width digits, letters and ASCII punctuation (U+FF01–FF5E) and
  * U+3000 folded to ASCII. */
 char *dn_text_fold_width (const char *s);

@@ -63,15 +63,18 @@ detect_hard_wrap (DnDocument *doc)
     if (dn_node_get_node_type (n) != DN_NODE_PARAGRAPH || !node_has_text (n))
       continue;
     blocks++;
-    char **lines = g_strsplit (dn_node_get_text (n), "\n", -1);
-    single += g_strv_length (lines) == 1;
-    for (guint i = 0; lines[i] != NULL; i++) {
+    const char *line = dn_node_get_text (n);
+    single += strchr (line, '\n') == NULL;
+    for (;;) {
       /* Only a p90 of 20..100 is used, so wider lines may count as 101. */
-      guint w = dn_text_display_width_upto (lines[i], 101);
+      guint w = dn_text_line_width_upto (line, 101);
       if (w > 0)
         g_array_append_val (widths, w);
+      const char *nl = strchr (line, '\n');
+      if (nl == NULL)
+        break;
+      line = nl + 1;
     }
-    g_strfreev (lines);
   }
   if (blocks >= 20 && single * 10 >= blocks * 6 && widths->len > 0) {
     g_array_sort (widths, cmp_uint);
@@ -220,6 +223,19 @@ reflow_nested (DnDocument *doc)
 
 /* A block that is only a page number ("59", "- 3 -", "第 3 頁") is page
  * furniture a text extraction left in the flow. */
+/* A page-number line has no letter but 第 and 頁: most paragraphs are ruled
+ * out by their first character, without running the regex. */
+static gboolean
+has_letter_but_page (const char *t)
+{
+  for (const char *p = t; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (g_unichar_isalpha (c) && c != 0x7B2C && c != 0x9801) /* 第 頁 */
+      return TRUE;
+  }
+  return FALSE;
+}
+
 static void
 mark_page_numbers (DnDocument *doc)
 {
@@ -231,7 +247,8 @@ mark_page_numbers (DnDocument *doc)
   }
   for (DnNode *n = dn_node_first_child (dn_document_get_root (doc)); n != NULL; n = dn_node_next (n)) {
     const char *t = dn_node_get_text (n);
-    if (dn_node_get_node_type (n) == DN_NODE_PARAGRAPH && t != NULL && g_regex_match (re, t, 0, NULL)) {
+    if (dn_node_get_node_type (n) == DN_NODE_PARAGRAPH && t != NULL && !has_letter_but_page (t) &&
+        g_regex_match (re, t, 0, NULL)) {
       dn_node_set_node_type (n, DN_NODE_FURNITURE);
       dn_node_set_attr (n, DN_ATTR_ROLE, "page_number");
     }

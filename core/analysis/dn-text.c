@@ -20,23 +20,47 @@ dn_text_is_cjk (gunichar c)
          c == 0x2027;
 }
 
-guint
-dn_text_display_width_upto (const char *s, guint limit)
+/* Width of @s up to its end, or its first '\n' when @to_newline. The text
+ * is valid UTF-8 (node text always is), so a 3-byte sequence, where every
+ * CJK character lives, is decoded here rather than by g_utf8_get_char(). */
+static guint
+width_upto (const char *s, guint limit, gboolean to_newline)
 {
   guint w = 0;
   for (const char *p = s; *p != '\0' && w < limit;) {
-    if ((guchar) *p < 0x80) {
+    guchar b = (guchar) *p;
+    if (b < 0x80) {
+      if (b == '\n' && to_newline)
+        break;
       w++;
       p++;
       continue;
     }
+    gunichar c;
+    if ((b & 0xF0) == 0xE0) {
+      c = ((gunichar) (b & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) | (gunichar) (p[2] & 0x3F);
+      p += 3;
+    } else {
+      c = g_utf8_get_char (p);
+      p = g_utf8_next_char (p);
+    }
     /* Wide (g_unichar_iswide) characters are wide under CJK rules too, and
      * so is every CJK Unified Ideograph (the common case, asked first). */
-    gunichar c = g_utf8_get_char (p);
     w += (c >= 0x4E00 && c <= 0x9FFF) || g_unichar_iswide_cjk (c) ? 2 : 1;
-    p = g_utf8_next_char (p);
   }
   return MIN (w, limit);
+}
+
+guint
+dn_text_display_width_upto (const char *s, guint limit)
+{
+  return width_upto (s, limit, FALSE);
+}
+
+guint
+dn_text_line_width_upto (const char *s, guint limit)
+{
+  return width_upto (s, limit, TRUE);
 }
 
 char *

@@ -246,6 +246,12 @@ test_text (void **state)
   assert_int_equal (dn_text_display_width_upto ("目的：a°", 5), 5);
   assert_int_equal (dn_text_display_width_upto ("目的：a°", 9), 9);
   assert_int_equal (dn_text_display_width_upto ("", 3), 0);
+  /* 2-, 3- and 4-byte UTF-8: ա (U+0561) narrow, 。 and 𠀀 (U+20000) wide. */
+  assert_int_equal (dn_text_display_width_upto ("ա。𠀀a", G_MAXUINT), 6);
+  assert_int_equal (dn_text_display_width_upto ("一\n二", G_MAXUINT), 5);
+  assert_int_equal (dn_text_line_width_upto ("一\n二", G_MAXUINT), 2);
+  assert_int_equal (dn_text_line_width_upto ("\n二", G_MAXUINT), 0);
+  assert_int_equal (dn_text_line_width_upto ("一二三", 3), 3);
 
   expect_str (dn_text_title_key ("(一) 第一場：建構亞太.....\t"), "(一)第一場:建構亞太");
   expect_str (dn_text_title_key ("（MRA） 之興盛"), "(MRA)之興盛");
@@ -525,7 +531,8 @@ static void
 test_text_page_number (void **state)
 {
   (void) state;
-  static const char *const blocks[] = { "壹、目的", "會員認為應採取", "59", "更高保護。", "- 4 -", NULL };
+  static const char *const blocks[] = { "壹、目的", "會員認為應採取", "59", "更高保護。", "- 4 -",
+                                        "第 5 頁", "第5章", NULL };
   DnDocument *doc = doc_from_blocks (blocks);
   dn_analyse_document (doc);
   DnNode *s1 = dn_node_first_child (dn_document_get_root (doc));
@@ -535,7 +542,16 @@ test_text_page_number (void **state)
   assert_int_equal (dn_node_get_node_type (f), DN_NODE_FURNITURE);
   assert_string_equal (dn_node_get_attr (f, DN_ATTR_ROLE), "page_number");
   assert_string_equal (dn_node_get_text (f), "59");
-  assert_int_equal (dn_node_get_node_type (dn_node_next (f)), DN_NODE_FURNITURE);
+  f = dn_node_next (f);
+  assert_int_equal (dn_node_get_node_type (f), DN_NODE_FURNITURE);
+  assert_string_equal (dn_node_get_text (f), "- 4 -");
+  /* 第 and 頁 are the only letters a page-number line may have. */
+  f = dn_node_next (f);
+  assert_int_equal (dn_node_get_node_type (f), DN_NODE_FURNITURE);
+  assert_string_equal (dn_node_get_text (f), "第 5 頁");
+  DnNode *chapter = dn_node_next (f);
+  assert_string_equal (dn_node_get_text (chapter), "第5章");
+  assert_int_not_equal (dn_node_get_node_type (chapter), DN_NODE_FURNITURE);
   dn_document_free (doc);
 }
 
