@@ -221,8 +221,6 @@ reflow_nested (DnDocument *doc)
   }
 }
 
-/* A block that is only a page number ("59", "- 3 -", "第 3 頁") is page
- * furniture a text extraction left in the flow. */
 /* A page-number line has no letter but 第 and 頁: most paragraphs are ruled
  * out by their first character, without running the regex. */
 static gboolean
@@ -236,6 +234,8 @@ has_letter_but_page (const char *t)
   return FALSE;
 }
 
+/* A block that is only a page number ("59", "- 3 -", "第 3 頁") is page
+ * furniture a text extraction left in the flow. */
 static void
 mark_page_numbers (DnDocument *doc)
 {

@@ -20,9 +20,9 @@ dn_text_is_cjk (gunichar c)
          c == 0x2027;
 }
 
-/* Width of @s up to its end, or its first '\n' when @to_newline. The text
- * is valid UTF-8 (node text always is), so a 3-byte sequence, where every
- * CJK character lives, is decoded here rather than by g_utf8_get_char(). */
+/* Width of @s up to its end, or its first '\n' when @to_newline. A 3-byte
+ * sequence, where every CJK character lives, is decoded here (after checking
+ * its continuation bytes) rather than by g_utf8_get_char(). */
 static guint
 width_upto (const char *s, guint limit, gboolean to_newline)
 {
@@ -37,7 +37,7 @@ width_upto (const char *s, guint limit, gboolean to_newline)
       continue;
     }
     gunichar c;
-    if ((b & 0xF0) == 0xE0) {
+    if ((b & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
       c = ((gunichar) (b & 0x0F) << 12) | ((gunichar) (p[1] & 0x3F) << 6) | (gunichar) (p[2] & 0x3F);
       p += 3;
     } else {
