@@ -65,6 +65,14 @@ gboolean dn_text_is_terminated (const char *s);
 double dn_text_latin_ratio (const char *s);
 /* Number of Han characters. */
 guint dn_text_count_han (const char *s);
+/* Round brackets, ASCII or full-width, opened in @s and not closed in it. */
+guint dn_text_unclosed_brackets (const char *s);
+/* Closing round brackets in @s with no opener before them: @s closes what
+ * an earlier line opened. */
+guint dn_text_unopened_brackets (const char *s);
+/* Ends like a TOC line: a dot leader (three dots or more, or ellipses) and
+ * a page number of one to three digits. */
+gboolean dn_text_ends_with_leader_page (const char *s);
 
 /* ---- node text (dn-reflow.c) ---- */
 

@@ -6,15 +6,20 @@
 
 #include "dn-analysis-private.h"
 
-/* Full-width folded, spaces removed. */
+/* Full-width folded, every kind of space removed: PDF text brings
+ * no-break (U+00A0), en (U+2002), thin and zero-width spaces between the
+ * digits and 年 / 月 / 日 as well as ASCII ones. */
 static char *
 squeeze (const char *text)
 {
   char *folded = dn_text_fold_width (text);
   GString *out = g_string_sized_new (strlen (folded));
-  for (const char *p = folded; *p != '\0'; p++)
-    if (*p != ' ' && *p != '\t' && *p != '\n')
-      g_string_append_c (out, *p);
+  for (const char *p = folded; *p != '\0'; p = g_utf8_next_char (p)) {
+    gunichar c = g_utf8_get_char (p);
+    if (!g_unichar_isspace (c) && c != 0x00A0 && c != 0x200B && c != 0xFEFF &&
+        g_unichar_type (c) != G_UNICODE_SPACE_SEPARATOR)
+      g_string_append_unichar (out, c);
+  }
   g_free (folded);
   return g_string_free (out, FALSE);
 }
@@ -55,36 +60,55 @@ group_int (GMatchInfo *mi, int n)
 JsonObject *
 dn_date_parse_range (const char *text, int default_year)
 {
-  static GRegex *re = NULL;
+  /* Both forms put year, month, day and the end's year, month, day in
+   * groups 1-6: "114 年 3 月 2 日至 3 月 8 日", and the numeric
+   * "114.3.2~114.3.8", "114/3/2-3/8", "2025-03-02". */
+  static GRegex *re = NULL, *re_numeric = NULL;
   if (g_once_init_enter (&re)) {
     GRegex *r = g_regex_new ("(?:(\\d{2,4})年)?(\\d{1,2})月(\\d{1,2})日?(?:\\([^)]{1,6}\\))?"
                              "(?:(?:至|到|~|～|-|—|–|－)(?:(\\d{2,4})年)?(?:(\\d{1,2})月)?(\\d{1,2})日)?",
                              G_REGEX_OPTIMIZE, 0, NULL);
     g_once_init_leave (&re, r);
   }
+  if (g_once_init_enter (&re_numeric)) {
+    GRegex *r = g_regex_new ("(?<!\\d)(\\d{2,4})([./-])(\\d{1,2})\\2(\\d{1,2})(?!\\d)(?:\\([^)]{1,6}\\))?"
+                             "(?:(?:至|到|~|～|-|—|–|－)(?:(\\d{2,4})\\2)?(?:(\\d{1,2})\\2)?(\\d{1,2})(?!\\d))?",
+                             G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave (&re_numeric, r);
+  }
   char *s = squeeze (text);
   GMatchInfo *mi = NULL;
   JsonObject *o = NULL;
-  if (g_regex_match (re, s, 0, &mi)) {
+  /* The numeric form has the separator as group 2: its groups shift by one. */
+  int shift = 0;
+  gboolean matched = g_regex_match (re, s, 0, &mi);
+  if (!matched) {
+    g_match_info_free (mi);
+    matched = g_regex_match (re_numeric, s, 0, &mi);
+    shift = 1;
+  }
+  if (matched) {
     const char *calendar = "gregorian";
     int y = to_gregorian (group_int (mi, 1), &calendar);
+    if (shift > 0 && y == 0) /* a numeric date needs its year */
+      matched = FALSE;
     if (y == 0 && default_year > 0) {
       y = default_year;
       calendar = "inferred";
     }
-    int m = group_int (mi, 2), d = group_int (mi, 3);
-    char *start = y > 0 ? iso (y, m, d) : NULL;
+    int m = group_int (mi, 2 + shift), d = group_int (mi, 3 + shift);
+    char *start = matched && y > 0 ? iso (y, m, d) : NULL;
     if (start != NULL) {
       o = json_object_new ();
       char *raw = dn_text_trim (text);
       json_object_set_string_member (o, "raw", raw);
       g_free (raw);
       json_object_set_string_member (o, "start", start);
-      int ed = group_int (mi, 6);
+      int ed = group_int (mi, 6 + shift);
       if (ed > 0) {
         const char *ecal = calendar;
-        int ey = to_gregorian (group_int (mi, 4), &ecal);
-        int em = group_int (mi, 5);
+        int ey = to_gregorian (group_int (mi, 4 + shift), &ecal);
+        int em = group_int (mi, 5 + shift);
         if (em == 0)
           em = m;
         if (ey == 0)

@@ -131,6 +131,17 @@ skip_spaces (const char *p)
   return p;
 }
 
+/* After the spaces at @p: a bullet-like mark (• ` ·) that stood for 、,
+ * then a space or tab. */
+static gboolean
+ocr_mark_after_space (const char *p)
+{
+  const char *d = skip_spaces (p);
+  gunichar dot = g_utf8_get_char (d);
+  const char *after = g_utf8_next_char (d);
+  return (dot == 0x2022 || dot == '`' || dot == 0x00B7) && (after[0] == ' ' || after[0] == '\t');
+}
+
 /* Reads a run of Chinese numeral characters; returns its end. */
 static const char *
 zh_run (const char *p)
@@ -243,8 +254,10 @@ parse_at (const char *p, DnMarker *m)
       m->rest_offset = (gsize) (g_utf8_next_char (q) - p);
       return TRUE;
     }
-    if (zv > 0 && formal && sep == '\t') {
-      const char *r = q + 1;
+    /* "壹<tab>•<tab>目的": a TOC whose 、 was misread, cells split by tabs,
+     * or by spaces once laid out (PDF text, "壹 • 目的"). */
+    if (zv > 0 && formal && (sep == '\t' || (sep == ' ' && ocr_mark_after_space (q)))) {
+      const char *r = skip_spaces (q);
       gunichar dot = g_utf8_get_char (r);
       if (dot == 0x2022 || dot == '`' || dot == 0x00B7 || dot == 0x3001)
         r = g_utf8_next_char (r);
@@ -260,14 +273,16 @@ parse_at (const char *p, DnMarker *m)
   /* OCR: one unknown character, a tab, a bullet-like mark, a tab (000:30). */
   if (c > 0x2E80) {
     const char *r = g_utf8_next_char (p);
-    if (r[0] == '\t') {
-      gunichar dot = g_utf8_get_char (r + 1);
-      if ((dot == 0x2022 || dot == '`') && (g_utf8_next_char (r + 1))[0] == '\t') {
+    if (r[0] == '\t' || r[0] == ' ') {
+      const char *d = skip_spaces (r);
+      gunichar dot = g_utf8_get_char (d);
+      const char *after = g_utf8_next_char (d);
+      if ((dot == 0x2022 || dot == '`') && (after[0] == '\t' || after[0] == ' ')) {
         m->type = DN_MARKER_ZH_FORMAL;
         m->value = 0; /* unknown: the caller renumbers from the sequence */
         m->label = g_strndup (p, (gsize) (r - p));
         m->ocr_suspect = TRUE;
-        m->rest_offset = (gsize) ((g_utf8_next_char (r + 1)) + 1 - p);
+        m->rest_offset = (gsize) (skip_spaces (after) - p);
         return TRUE;
       }
     }

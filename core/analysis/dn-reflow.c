@@ -91,10 +91,52 @@ detect_hard_wrap (DnDocument *doc)
 /* Text-reader blocks: each line becomes its own paragraph (lines inside a
  * block are separate items: cover key：value lines, list items, table
  * rows). A reader's layout wraps (DN_HINT_WRAPPED_LINES) are reflowed. */
+/* Ends with an ordinal prefix, a conjunction, a comma or an opening
+ * bracket: the phrase goes on past the line's end. */
+static gboolean
+ends_mid_phrase (const char *line)
+{
+  static const gunichar go_on[] = { 0x7B2C /* 第 */, 0x4E4B /* 之 */, 0x53CA /* 及 */, 0x8207 /* 與 */,
+                                    0x548C /* 和 */, 0x6216 /* 或 */, 0x7684 /* 的 */, 0x3001 /* 、 */,
+                                    0xFF0C /* ， */, ',', 0x300C /* 「 */, 0xFF08 /* （ */, '(' };
+  char *t = dn_text_trim (line);
+  gunichar last = dn_text_last_char (t);
+  g_free (t);
+  for (guint i = 0; i < G_N_ELEMENTS (go_on); i++)
+    if (last == go_on[i])
+      return TRUE;
+  return FALSE;
+}
+
+/* The right edge of the text on each page: the largest x1 of a block with a
+ * box there (page → double, in a GArray indexed by page). */
+static GArray *
+page_right_edges (DnNode *root)
+{
+  GArray *edges = g_array_new (FALSE, TRUE, sizeof (double));
+  for (DnNode *n = dn_node_first_child (root); n != NULL; n = dn_node_next (n)) {
+    const DnHints *h = dn_node_get_hints (n);
+    if (!h->has_bbox || h->page <= 0 || h->page > 100000 || dn_node_get_node_type (n) == DN_NODE_FURNITURE)
+      continue;
+    if ((guint) h->page >= edges->len)
+      g_array_set_size (edges, (guint) h->page + 1);
+    double *e = &g_array_index (edges, double, h->page);
+    *e = MAX (*e, h->x1);
+  }
+  return edges;
+}
+
+static double
+page_right_edge (GArray *edges, int page)
+{
+  return page > 0 && (guint) page < edges->len ? g_array_index (edges, double, page) : G_MAXDOUBLE;
+}
+
 static void
 split_or_reflow (DnDocument *doc)
 {
   DnNode *root = dn_document_get_root (doc);
+  g_autoptr (GArray) right_edges = page_right_edges (root);
   DnNode *n = dn_node_first_child (root);
   while (n != NULL) {
     DnNode *next = dn_node_next (n);
@@ -109,12 +151,31 @@ split_or_reflow (DnDocument *doc)
         char **lines = g_strsplit (text, "\n", -1);
         GPtrArray *blocks = g_ptr_array_new_with_free_func (g_free);
         GString *cur = g_string_new (NULL);
+        /* Whether the block reaches its page's right text edge: then its
+         * widest lines are full lines that wrapped. */
+        const DnHints *h = dn_node_get_hints (n);
+        gboolean to_edge = h->has_bbox && h->font_size > 0 &&
+                           h->x1 >= page_right_edge (right_edges, h->page) - 1.5 * h->font_size;
+        guint widest = 0;
+        for (guint i = 0; lines[i] != NULL && to_edge; i++)
+          widest = MAX (widest, dn_text_line_width_upto (lines[i], 400));
         for (guint i = 0; lines[i] != NULL; i++) {
-          DnMarker m;
-          gboolean marked = i > 0 && dn_marker_parse (lines[i], &m);
-          if (marked)
+          gboolean split = FALSE;
+          if (i > 0 && dn_text_ends_with_leader_page (lines[i - 1])) {
+            split = TRUE; /* a TOC entry ends its line */
+          } else if (i > 0) {
+            DnMarker m;
+            split = dn_marker_parse (lines[i], &m);
             dn_marker_clear (&m);
-          if (marked && cur->len > 0) {
+            /* A full line that breaks after a word that cannot end a
+             * heading wrapped: the marker after it is running text
+             * ("…潛力。第" / "三,「…"). A full heading line is not enough,
+             * headings can fill a line too. */
+            if (split && to_edge && ends_mid_phrase (lines[i - 1]) &&
+                dn_text_line_width_upto (lines[i - 1], 400) * 10 >= widest * 9)
+              split = FALSE;
+          }
+          if (split && cur->len > 0) {
             g_ptr_array_add (blocks, g_string_free (cur, FALSE));
             cur = g_string_new (NULL);
           }
@@ -424,7 +485,8 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
       gunichar la = dn_text_last_char (ta), fb = dn_text_first_char (tb);
       /* English lines in a text file are separate items (agenda banners);
        * join them only when the text is known to be hard-wrapped. */
-      join = !(is_latin (la) && is_latin (fb)) || wrap > 0;
+      join = !(is_latin (la) && is_latin (fb)) || wrap > 0 ||
+             (dn_text_unclosed_brackets (ta) > 0 && dn_text_unopened_brackets (tb) > 0);
       /* In a hard-wrapped text a short line ends its paragraph. */
       if (wrap > 0 && dn_text_display_width_upto (ta, (guint) wrap * 70 / 100 + 1) * 100 < (guint) wrap * 70 &&
           !(dn_node_get_hints (a)->flags & DN_HINT_WRAPPED_LINES))

@@ -397,6 +397,7 @@ toc_check (DnDocument *doc, JsonObject *report)
     return;
   }
   gboolean *used = g_new0 (gboolean, ided->len + 1);
+  int last_found = -1;
   JsonArray *entries = json_object_get_array_member (json_node_get_object (tn), "entries");
   for (guint i = 0; i < json_array_get_length (entries); i++) {
     JsonObject *e = json_array_get_object_element (entries, i);
@@ -419,6 +420,20 @@ toc_check (DnDocument *doc, JsonObject *report)
         found = (int) s;
       g_free (sk);
     }
+    /* A label garbled in the TOC or in the heading (貳 printed as 湏) still
+     * matches by title and position: the next heading after the last
+     * match, at the entry's level, with the same title. */
+    for (guint s = (guint) (last_found + 1); s < ided->len && found < 0 && label != NULL; s++) {
+      if (used[s] || dn_node_get_attr_int (ided->pdata[s], DN_ATTR_LEVEL, 0) !=
+                         json_object_get_int_member_with_default (e, "level", 0))
+        continue;
+      char *sk = dn_text_title_key (dn_node_get_attr (ided->pdata[s], DN_ATTR_TITLE));
+      if (strcmp (sk, tk) == 0)
+        found = (int) s;
+      g_free (sk);
+    }
+    if (found >= 0)
+      last_found = found;
     if (found >= 0) {
       used[found] = TRUE;
       json_object_set_string_member (e, "section_id", dn_node_get_attr (ided->pdata[found], DN_ATTR_ID));

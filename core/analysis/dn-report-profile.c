@@ -427,7 +427,8 @@ split_key_value (const char *t, char **key, char **value)
 {
   static GRegex *re = NULL;
   if (g_once_init_enter (&re)) {
-    GRegex *r = g_regex_new ("^\\s*([^:：\\t]{2,12}?)\\s*[:：]\\s*(.*)$", G_REGEX_OPTIMIZE, 0, NULL);
+    /* Key, then a colon or a grid's cell boundary (a tab). */
+    GRegex *r = g_regex_new ("^\\s*([^:：\\t]{2,12}?)\\s*(?:[:：]|\\t)\\s*(.*)$", G_REGEX_OPTIMIZE, 0, NULL);
     g_once_init_leave (&re, r);
   }
   GMatchInfo *mi;
@@ -446,7 +447,8 @@ static void
 parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
 {
   char *org_carry = NULL;
-  gboolean table_mode = FALSE, seen_key = FALSE;
+  gboolean table_mode = FALSE, seen_key = FALSE, header_weak = FALSE;
+  char *pending_key = NULL;
   /* Reported only when the block turns out to be a cover. */
   GPtrArray *unparsed = g_ptr_array_new_with_free_func (g_free);
   char *names = NULL, *titles = NULL;
@@ -460,12 +462,30 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
       char *t = dn_text_trim (lines[li]);
       char *key = NULL, *value = NULL;
       gboolean kv = split_key_value (t, &key, &value);
-      if (kv && !is_cover_key (key)) {
-        /* "(一)…：…" in running text is not a cover field. */
+      if (kv && (!is_cover_key (key) || (strstr (t, "服務機關") != NULL && strstr (t, "姓名") != NULL))) {
+        /* "(一)…：…" in running text is not a cover field, nor is a grid's
+         * header row (服務機關<tab>姓名<tab>職稱). */
         g_clear_pointer (&key, g_free);
         g_clear_pointer (&value, g_free);
         kv = FALSE;
       }
+      /* A key alone ("出國期間：", a grid cell) takes the next line as its
+       * value, as a PDF lays a cover grid's cells out one per line. */
+      if (kv && *dn_text_skip_space (value) == '\0') {
+        g_free (pending_key);
+        pending_key = key;
+        key = NULL;
+        g_free (value);
+        g_free (t);
+        continue;
+      }
+      if (!kv && pending_key != NULL) {
+        kv = TRUE;
+        key = pending_key;
+        value = g_strdup (t);
+        pending_key = NULL;
+      }
+      g_clear_pointer (&pending_key, g_free);
       const char *cat = strstr (t, "出國類別");
       if (cat != NULL) {
         const char *v = cat + strlen ("出國類別");
@@ -480,7 +500,9 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
         g_free (raw);
         /* "出國報告（出國類別：國際會議）" carries the header too. */
         gsize before = (gsize) (cat - t);
-        if (c->header_raw == NULL && before > 3) {
+        if ((c->header_raw == NULL || header_weak) && before > 3) {
+          g_clear_pointer (&c->header_raw, g_free);
+          header_weak = FALSE;
           char *h = g_strndup (t, before);
           char *ht = dn_text_trim (h);
           gsize hl = strlen (ht);
@@ -490,9 +512,16 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
           g_free (h);
         }
         c->found = TRUE;
-      } else if (c->header_raw == NULL && c->title_lines->len == 0 &&
+      } else if ((c->header_raw == NULL || header_weak) && c->title_lines->len == 0 &&
                  (strstr (t, "出國報告") != NULL || strstr (t, "報告書") != NULL) && !seen_key) {
+        /* A bare "出國報告" is what offices put in the running header, the
+         * cover's too: the cover's own header line, when one follows,
+         * replaces it. */
+        g_free (c->header_raw);
         c->header_raw = g_strdup (t);
+        char *hk = dn_text_title_key (t);
+        header_weak = strcmp (hk, "出國報告") == 0;
+        g_free (hk);
         c->found = TRUE;
       } else if (kv) {
         seen_key = TRUE;
@@ -577,6 +606,7 @@ parse_cover (DnDocument *doc, DnNode *first, DnNode *last, Cover *c)
   g_free (names);
   g_free (titles);
   g_free (org_carry);
+  g_free (pending_key);
   if (c->found)
     for (guint i = 0; i < unparsed->len; i++)
       dn_document_add_warning (doc, "COVER_LINE_UNPARSED", 0, "cover line '%s' not understood",

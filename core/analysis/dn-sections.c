@@ -52,6 +52,9 @@ typedef struct {
   gboolean heading;
   gboolean reader_heading;
   gboolean toc;
+  gboolean wrap_joined; /* a line joined on without the TOC: not too wide */
+  const char *wrap_how; /* how its wrapped lines were joined, or NULL */
+  gboolean wrap_dup;    /* … with the break's character repeated */
 } Entry;
 
 static void
@@ -152,6 +155,28 @@ toc_wrapped_title (GPtrArray *toc_keys, const char *rest, const char *next, gboo
   return result;
 }
 
+/* The second line of a heading: @next closes a bracket @rest left open, is
+ * short and holds no sentence, and @rest stops mid-phrase. */
+static gboolean
+bracket_continues (const char *rest, const char *next)
+{
+  return dn_text_unclosed_brackets (rest) > 0 && dn_text_unopened_brackets (next) > 0 &&
+         !dn_text_is_terminated (rest) && strstr (next, "。") == NULL &&
+         dn_text_display_width_upto (next, 161) <= 160;
+}
+
+/* In a hard-wrapped text: @text runs to the wrap width mid-phrase and
+ * @next, the short last line of the paragraph, ends it. */
+static gboolean
+wrap_continues (gint64 wrap, const char *text, const char *next)
+{
+  if (wrap <= 0)
+    return FALSE;
+  guint full = ((guint) wrap * 85 + 99) / 100;
+  return dn_text_display_width_upto (text, full) >= full && !dn_text_is_terminated (text) &&
+         dn_text_display_width_upto (next, full) < full && strstr (next, "。") == NULL;
+}
+
 static gboolean
 has_period (const char *s)
 {
@@ -249,7 +274,7 @@ classify (DnDocument *doc, GArray *entries, GPtrArray *toc_keys)
       if (p->marked && p->m.type == e->m.type && p->depth == e->depth && !p->toc && !p->reader_heading)
         h = FALSE;
     }
-    if (h && wrap > 0 && dn_text_display_width_upto (text, ((guint) wrap * 85 + 99) / 100) * 100 >= (guint) wrap * 85 && !dn_text_is_terminated (text))
+    if (h && wrap > 0 && !e->wrap_joined && dn_text_display_width_upto (text, ((guint) wrap * 85 + 99) / 100) * 100 >= (guint) wrap * 85 && !dn_text_is_terminated (text))
       h = FALSE;
     if (h && group_has_paragraph (entries, i))
       h = FALSE;
@@ -268,22 +293,40 @@ dn_sections_mark_headings (DnDocument *doc, DnNode *first, GPtrArray *toc_keys)
     fill_entry (&e, n, toc_keys);
     g_array_append_val (entries, e);
   }
-  /* Wrapped headings first, so the joined title counts as a TOC match. */
-  for (guint i = 0; i + 1 < entries->len; i++) {
+  /* Wrapped headings first, so the joined title counts as a TOC match: the
+   * TOC shows the whole title, or the next line closes a bracket the
+   * heading left open ("…(2016 Independent Assessment for" / "TELWG)"), or
+   * the heading runs to a hard-wrapped text's wrap width. */
+  gint64 wrap = dn_node_get_attr_int (dn_document_get_root (doc), "_wrap_width", 0);
+  /* A heading takes up to two more lines; each join is tried again on the
+   * longer title. */
+  guint lines_joined = 0;
+  for (guint i = 0; i + 1 < entries->len; lines_joined = 0, i++) {
+  again:;
     Entry *e = &g_array_index (entries, Entry, i);
     Entry *n = &g_array_index (entries, Entry, i + 1);
-    if (!e->marked || e->toc || n->marked || dn_node_next (e->node) != n->node)
+    if (!e->marked || e->m.type == DN_MARKER_BULLET || e->toc || n->marked ||
+        dn_node_next (e->node) != n->node || lines_joined >= 2)
       continue;
-    gboolean dup;
+    gboolean dup = FALSE;
     const char *text = dn_node_get_text (e->node);
-    char *joined = toc_wrapped_title (toc_keys, text + e->m.rest_offset, dn_node_get_text (n->node), &dup);
-    if (joined == NULL)
-      continue;
+    const char *rest = text + e->m.rest_offset, *next = dn_node_get_text (n->node);
+    char *joined = toc_wrapped_title (toc_keys, rest, next, &dup);
+    const char *how = "as in the TOC";
+    if (joined == NULL) {
+      if (bracket_continues (rest, next))
+        how = "where its bracket closes";
+      else if (wrap_continues (wrap, text, next))
+        how = "at the text's wrap width";
+      else
+        continue;
+      joined = dn_text_join (rest, next);
+      e->wrap_joined = TRUE;
+    }
     char *full = g_strndup (text, e->m.rest_offset);
     char *whole = g_strconcat (full, joined, NULL);
-    dn_document_add_warning (doc, dup ? "HEADING_WRAP_DUP_CHAR" : "HEADING_WRAPPED", dn_node_get_hints (e->node)->page,
-                             "heading '%s' continued on the next line%s; joined as in the TOC", whole,
-                             dup ? " with its last character repeated" : "");
+    e->wrap_how = how;
+    e->wrap_dup |= dup;
     dn_node_set_text (e->node, whole);
     dn_node_free (n->node);
     dn_marker_clear (&n->m);
@@ -293,13 +336,22 @@ dn_sections_mark_headings (DnDocument *doc, DnNode *first, GPtrArray *toc_keys)
     g_free (full);
     g_free (whole);
     g_free (joined);
+    lines_joined++;
+    if (i + 1 < entries->len)
+      goto again;
   }
   assign_depths (entries);
   classify (doc, entries, toc_keys);
   for (guint i = 0; i < entries->len; i++) {
     Entry *e = &g_array_index (entries, Entry, i);
-    if (e->heading)
-      dn_node_set_attr (e->node, DN_ATTR_PRIV_HEADING, "1");
+    if (!e->heading)
+      continue; /* a numbered paragraph's lines joined: nothing to report */
+    dn_node_set_attr (e->node, DN_ATTR_PRIV_HEADING, "1");
+    if (e->wrap_how != NULL)
+      dn_document_add_warning (doc, e->wrap_dup ? "HEADING_WRAP_DUP_CHAR" : "HEADING_WRAPPED",
+                               dn_node_get_hints (e->node)->page,
+                               "heading '%s' continued on the next line%s; joined %s", dn_node_get_text (e->node),
+                               e->wrap_dup ? " with its last character repeated" : "", e->wrap_how);
   }
   entries_free (entries);
 }

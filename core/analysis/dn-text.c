@@ -387,3 +387,72 @@ dn_text_count_han (const char *s)
     n += dn_text_is_han (g_utf8_get_char (p));
   return n;
 }
+
+/* Round brackets, ASCII and full-width, count as one kind: a title opened
+ * with "（" is often closed with ")" in extracted text. */
+static int
+bracket_step (gunichar c)
+{
+  if (c == '(' || c == 0xFF08)
+    return 1;
+  if (c == ')' || c == 0xFF09)
+    return -1;
+  return 0;
+}
+
+guint
+dn_text_unclosed_brackets (const char *s)
+{
+  guint open = 0;
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+    int step = bracket_step (g_utf8_get_char (p));
+    if (step > 0)
+      open++;
+    else if (step < 0 && open > 0)
+      open--;
+  }
+  return open;
+}
+
+guint
+dn_text_unopened_brackets (const char *s)
+{
+  guint open = 0, stray = 0;
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
+    int step = bracket_step (g_utf8_get_char (p));
+    if (step > 0)
+      open++;
+    else if (step < 0 && open > 0)
+      open--;
+    else if (step < 0)
+      stray++;
+  }
+  return stray;
+}
+
+gboolean
+dn_text_ends_with_leader_page (const char *s)
+{
+  const char *end = s + strlen (s);
+  while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+    end--;
+  const char *d = end;
+  while (d > s && g_ascii_isdigit (d[-1]) && end - d < 4)
+    d--;
+  if (d == end || end - d > 3)
+    return FALSE;
+  while (d > s && d[-1] == ' ')
+    d--;
+  /* Three dots, or two ellipses, make a leader; one dot is a sentence. */
+  guint dots = 0;
+  while (d > s && (d[-1] == '.' || (d - s >= 3 && memcmp (d - 3, "\xE2\x80\xA6", 3) == 0))) {
+    if (d[-1] == '.') {
+      dots++;
+      d--;
+    } else {
+      dots += 2;
+      d -= 3;
+    }
+  }
+  return dots >= 3;
+}
