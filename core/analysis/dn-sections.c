@@ -53,6 +53,8 @@ typedef struct {
   gboolean reader_heading;
   gboolean toc;
   gboolean wrap_joined; /* a line joined on without the TOC: not too wide */
+  gboolean running;     /* English running text: never a heading, but its
+                         * numbered neighbours may be */
   const char *wrap_how; /* how its wrapped lines were joined, or NULL */
   gboolean wrap_dup;    /* … with the break's character repeated */
 } Entry;
@@ -183,6 +185,31 @@ has_period (const char *s)
   return strstr (s, "。") != NULL;
 }
 
+/* Running English rather than a title: a sentence boundary ("remarks. The"),
+ * a sub-item merged in ("REMARKS 10.1. DESG Chair …"), or more than 25
+ * words. */
+static gboolean
+is_latin_running_text (const char *s)
+{
+  guint words = 0;
+  gboolean in_word = FALSE;
+  for (const char *p = s; *p != '\0'; p++) {
+    if (g_ascii_isalpha (*p) && !in_word)
+      words++;
+    in_word = g_ascii_isalnum (*p);
+    if (p > s && g_ascii_islower (p[-1]) && p[0] == '.' && p[1] == ' ' && g_ascii_isupper (p[2]))
+      return TRUE;
+    if (p > s && p[-1] == ' ' && g_ascii_isdigit (p[0])) {
+      const char *q = p;
+      while (g_ascii_isdigit (*q))
+        q++;
+      if (q[0] == '.' && g_ascii_isdigit (q[1]))
+        return TRUE;
+    }
+  }
+  return words > 25;
+}
+
 static void
 fill_entry (Entry *e, DnNode *n, GPtrArray *toc_keys)
 {
@@ -190,6 +217,7 @@ fill_entry (Entry *e, DnNode *n, GPtrArray *toc_keys)
   e->node = n;
   e->marked = node_marker (n, &e->m, &rest);
   e->long_text = has_period (rest) || title_longer_than (rest, MAX_TITLE_UNITS);
+  e->running = is_latin_running_text (rest);
   /* A style or outline level is the author's word; a heading a reader
    * guessed from a bold line (PDF) is only a candidate like any other. */
   e->reader_heading = dn_node_get_hints (n)->outline_level > 0;
@@ -256,7 +284,7 @@ classify (DnDocument *doc, GArray *entries, GPtrArray *toc_keys)
       continue;
     }
     const char *text = dn_node_get_text (e->node);
-    gboolean h = !e->long_text;
+    gboolean h = !e->long_text && !e->running;
     gunichar last = dn_text_last_char (text);
     if (last == 0xFF1B || last == ';' || last == 0xFF0C || last == ',' || last == 0x3001)
       h = FALSE;
@@ -271,7 +299,8 @@ classify (DnDocument *doc, GArray *entries, GPtrArray *toc_keys)
     /* The last of a run of consecutive items is an item too. */
     if (h && i > 0) {
       Entry *p = &g_array_index (entries, Entry, i - 1);
-      if (p->marked && p->m.type == e->m.type && p->depth == e->depth && !p->toc && !p->reader_heading)
+      if (p->marked && p->m.type == e->m.type && p->depth == e->depth && !p->toc && !p->reader_heading &&
+          !p->running)
         h = FALSE;
     }
     if (h && wrap > 0 && !e->wrap_joined && dn_text_display_width_upto (text, ((guint) wrap * 85 + 99) / 100) * 100 >= (guint) wrap * 85 && !dn_text_is_terminated (text))

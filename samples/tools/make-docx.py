@@ -197,8 +197,19 @@ def space_grid(lines):
 TOC_TITLES = {"目錄", "目次", "圖目錄", "表目錄"}
 
 
-def toc_field(lines):
-    """A TOC field whose cached result is the seed's entry lines."""
+def toc_level(entry):
+    """TOC level of an entry by its marker family: 壹 1, 一 2, (一) 3, else 1."""
+    pm = parse_marker(entry)
+    if pm:
+        return min(pm[0] + 1, 3)
+    return 1
+
+
+def toc_field(lines, office=False):
+    """A TOC field whose cached result is the seed's entry lines. In an office
+    rendition the entries are styled TOC1-3 by level and only the tab before
+    the page number stays a tab (the dot-leader stop); the seed's other tabs
+    (000: 壹<tab>•<tab>目的) become spaces, as they print."""
     out = []
     for i, l in enumerate(lines):
         body = ""
@@ -206,10 +217,15 @@ def toc_field(lines):
             body += ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
                      '<w:r><w:instrText xml:space="preserve"> TOC \\o "1-3" \\h \\z \\u </w:instrText></w:r>'
                      '<w:r><w:fldChar w:fldCharType="separate"/></w:r>')
+        style = "TOC1"
+        if office:
+            head, sep, page = l.rpartition("\t")
+            l = (head.replace("\t", " ") + sep + page) if sep else l
+            style = "TOC%d" % toc_level(l)
         body += run(l)
         if i == len(lines) - 1:
             body += '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
-        out.append(para(body, style="TOC1"))
+        out.append(para(body, style=style))
     return "".join(out)
 
 
@@ -275,7 +291,7 @@ def seed_numbering(paren_full, lists):
     return ooxml.numbering_xml(abstracts, nums)
 
 
-def build_seed(text, wordnum):
+def build_seed(text, wordnum, office=False):
     lines = text.split("\n")
     paren_full = text.count("（一）") > text.count("(一)")
     lists = [NumState(1)]
@@ -320,7 +336,7 @@ def build_seed(text, wordnum):
                     block.append(lines[j].rstrip("\r"))
                 j += 1
             if toc_pending and all(re.search(r"\t\s*\d+\s*$", b) for b in block):
-                body.append(toc_field([b.strip() for b in block]))
+                body.append(toc_field([b.strip() for b in block], office))
             else:
                 body.append(tab_table(block))
                 stats["tables"] += 1
@@ -377,21 +393,31 @@ FOOTER = ('<w:p><w:pPr><w:jc w:val="center"/></w:pPr><w:r><w:fldChar w:fldCharTy
           '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
 
 
-def write_seed(seed_path, out_path, wordnum):
+# An office's running header: on every page, the cover included.
+HEADER = '<w:p><w:pPr><w:jc w:val="right"/></w:pPr><w:r><w:t>出國報告</w:t></w:r></w:p>'
+
+
+def write_seed(seed_path, out_path, wordnum, office=False):
+    """@office: the rendition offices export to PDF: a running header on every
+    page (cover too) and Word's TOC styles (levels, dot leaders)."""
     with open(seed_path, encoding="utf-8") as f:
         text = f.read()
-    body, stats, lists = build_seed(text, wordnum)
+    body, stats, lists = build_seed(text, wordnum, office)
     pkg = ooxml.Package()
-    pkg.add_part("word/styles.xml", ooxml.styles_xml(), wml_ct("styles"))
+    pkg.add_part("word/styles.xml", ooxml.styles_xml(toc_tabs=office), wml_ct("styles"))
     pkg.main_rel("styles", "styles.xml")
     pkg.add_part("word/numbering.xml", seed_numbering(text.count("（一）") > text.count("(一)"), lists),
                  wml_ct("numbering"))
     pkg.main_rel("numbering", "numbering.xml")
     pkg.add_part("word/footer1.xml", ooxml.part_xml("ftr", FOOTER), wml_ct("footer"))
     fid = pkg.main_rel("footer", "footer1.xml")
-    sect = ('<w:sectPr><w:footerReference w:type="default" r:id="%s"/>'
+    refs = '<w:footerReference w:type="default" r:id="%s"/>' % fid
+    if office:
+        pkg.add_part("word/header1.xml", ooxml.part_xml("hdr", HEADER), wml_ct("header"))
+        refs = '<w:headerReference w:type="default" r:id="%s"/>' % pkg.main_rel("header", "header1.xml") + refs
+    sect = ('<w:sectPr>%s'
             '<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" '
-            'w:left="1440" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>' % fid)
+            'w:left="1440" w:header="851" w:footer="992" w:gutter="0"/></w:sectPr>' % refs)
     pkg.add_part("word/document.xml", ooxml.document_xml(body, sect=sect), ooxml.CT_MAIN)
     title = seed_title(text)
     pkg.add_part("docProps/core.xml",
@@ -413,9 +439,10 @@ def main():
         m = re.match(r"(\d{3})_.*\.txt$", name)
         if not m:
             continue
-        for wordnum, kind in ((False, "manual"), (True, "wordnum")):
+        for wordnum, office, kind in ((False, False, "manual"), (True, False, "wordnum"),
+                                      (False, True, "office")):
             dst = os.path.join(out, "seed-%s-%s.docx" % (m.group(1), kind))
-            st = write_seed(os.path.join(seeds, name), dst, wordnum)
+            st = write_seed(os.path.join(seeds, name), dst, wordnum, office)
             print("%s: %d headings (%d Word-numbered in %d lists, %d typed), %d tables"
                   % (os.path.basename(dst), st["headings"], st["numbered"], st["lists"] if wordnum else 0,
                      st["typed"], st["tables"]))

@@ -102,8 +102,10 @@ def numbering_xml(abstracts, nums, ns=W):
     return "".join(out)
 
 
-def styles_xml(ns=W, extra=""):
-    """Built-in heading styles 1-6, TOC 1-3, list paragraph, defaults."""
+def styles_xml(ns=W, extra="", toc_tabs=False):
+    """Built-in heading styles 1-6, TOC 1-3, list paragraph, defaults. With
+    @toc_tabs the TOC styles are Word's: indented by level, page numbers at a
+    right tab stop with a dot leader."""
     s = ['<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:styles xmlns:w="%s">' % ns,
          '<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:eastAsia="標楷體"/><w:sz w:val="24"/>'
          '<w:lang w:val="en-US" w:eastAsia="zh-TW"/></w:rPr></w:rPrDefault><w:pPrDefault/></w:docDefaults>',
@@ -114,8 +116,12 @@ def styles_xml(ns=W, extra=""):
                  '<w:outlineLvl w:val="%d"/></w:pPr><w:rPr><w:b/><w:sz w:val="%d"/></w:rPr></w:style>'
                  % (i, i, i - 1, 36 - 2 * i))
     for i in range(1, 4):
+        ppr = ""
+        if toc_tabs:
+            ppr = ('<w:pPr><w:tabs><w:tab w:val="right" w:leader="dot" w:pos="9016"/></w:tabs>'
+                   '<w:ind w:left="%d"/></w:pPr>' % (480 * (i - 1)))
         s.append('<w:style w:type="paragraph" w:styleId="TOC%d"><w:name w:val="toc %d"/>'
-                 '<w:basedOn w:val="Normal"/></w:style>' % (i, i))
+                 '<w:basedOn w:val="Normal"/>%s</w:style>' % (i, i, ppr))
     s.append('<w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/>'
              '<w:basedOn w:val="Normal"/><w:rPr><w:b/><w:sz w:val="40"/></w:rPr></w:style>')
     s.append('<w:style w:type="paragraph" w:styleId="ListParagraph"><w:name w:val="List Paragraph"/>'

@@ -102,6 +102,26 @@ test_markers (void **state)
   expect_no_marker ("");
 }
 
+/* A TOC's 、 misread as a bullet mark, laid out with spaces (PDF text) as
+ * well as tabs; an unreadable label glyph before it. */
+static void
+test_markers_toc_ocr_forms (void **state)
+{
+  (void) state;
+  expect_marker ("壹 • 目的", DN_MARKER_ZH_FORMAL, 1, "壹、", "目的");
+  expect_marker ("參\t•\t心得與建議", DN_MARKER_ZH_FORMAL, 3, "參、", "心得與建議");
+  DnMarker m;
+  assert_true (dn_marker_parse ("湏 ` 會議過程", &m));
+  assert_int_equal (m.type, DN_MARKER_ZH_FORMAL);
+  assert_true (m.ocr_suspect);
+  assert_int_equal (m.value, 0);
+  assert_string_equal ("湏 ` 會議過程" + m.rest_offset, "會議過程");
+  dn_marker_clear (&m);
+  /* A bullet mark alone after a word is no label. */
+  expect_no_marker ("壹 目的");
+  expect_no_marker ("湏 會議過程");
+}
+
 static void
 test_marker_label (void **state)
 {
@@ -159,6 +179,16 @@ test_dates (void **state)
   expect_range ("113年12月30日至114年1月2日", 0, "2024-12-30", "2025-01-02", "roc");
   /* Day range with an em dash and weekdays, year from context. */
   expect_range ("8 月 16—17 日 (五、六)", 2024, "2024-08-16", "2024-08-17", "inferred");
+  /* PDF text: no-break, en and ideographic spaces around the numbers. */
+  expect_range ("114\u00a0年\u00a03\u00a0月\u00a02\u00a0日至\u00a03\u00a0月\u00a08\u00a0日", 0, "2025-03-02",
+                "2025-03-08", "roc");
+  expect_range ("\u2002114\u2002年 3 月 2 日 至 3 月 8 日", 0, "2025-03-02", "2025-03-08", "roc");
+  /* Numeric forms, the separator kept through the range. */
+  expect_range ("114.3.2~114.3.8", 0, "2025-03-02", "2025-03-08", "roc");
+  expect_range ("114/3/2-3/8", 0, "2025-03-02", "2025-03-08", "roc");
+  expect_range ("2025-03-02", 0, "2025-03-02", NULL, "gregorian");
+  assert_null (dn_date_parse_range ("3.2~3.8", 0)); /* numeric dates need a year */
+  assert_null (dn_date_parse_range ("版本 1.2.3", 0));
   /* No year and no context, an impossible date, no date at all. */
   assert_null (dn_date_parse_range ("8 月 16 日", 0));
   assert_null (dn_date_parse_range ("113年2月30日", 0));
@@ -594,6 +624,238 @@ test_wrapped_heading_toc (void **state)
 }
 
 static void
+test_text_brackets_and_leaders (void **state)
+{
+  (void) state;
+  assert_int_equal (dn_text_unclosed_brackets ("報告 (2016 Independent Assessment for"), 1);
+  assert_int_equal (dn_text_unclosed_brackets ("(APNIC)的姊妹組織（LACNIC）"), 0);
+  assert_int_equal (dn_text_unopened_brackets ("TELWG)"), 1);
+  assert_int_equal (dn_text_unopened_brackets ("Infrastructure，APII）測試平"), 1);
+  assert_int_equal (dn_text_unopened_brackets ("(MRA) 之興盛"), 0);
+  assert_true (dn_text_ends_with_leader_page ("二、 未來會議重點......................70"));
+  assert_true (dn_text_ends_with_leader_page ("壹、目的……2 "));
+  assert_false (dn_text_ends_with_leader_page ("共 3 項。"));
+  assert_false (dn_text_ends_with_leader_page ("版本 1.2"));
+  assert_false (dn_text_ends_with_leader_page ("第 2016 年"));
+}
+
+/* An office's running header "出國報告" above the cover's own header. */
+static void
+test_cover_running_header (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "出國報告",
+    "行政院所屬各機關因公出國報告書",
+    "(出國類別:會議)",
+    "出席 2025 年亞太經濟合作(APEC)數位經濟指導小組會議",
+    "服務機關:國家發展委員會",
+    "姓名職稱:鄭美華科長",
+    "派赴國家/地區:韓國仁川",
+    "出國期間:114 年 7 月 25 日至 7 月 30 日",
+    "報告日期:114 年 9 月 22 日",
+    "摘要",
+    "本次會議。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  JsonObject *r = report_of (doc);
+  assert_string_equal (json_object_get_string_member (r, "cover_header_raw"), "行政院所屬各機關因公出國報告書");
+  assert_string_equal (json_object_get_string_member (r, "title"), "出席 2025 年亞太經濟合作(APEC)數位經濟指導小組會議");
+  assert_string_equal (json_object_get_string_member (json_object_get_object_member (r, "period"), "end"),
+                       "2025-07-30");
+  assert_false (dn_document_has_warning (doc, "MISSING_FIELD"));
+  dn_document_free (doc);
+}
+
+/* A cover grid read one cell per line: the key's value is the next line. */
+static void
+test_cover_key_value_on_next_line (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "出國報告（出國類別：國際會議）",
+    "參加亞太經濟合作電信暨資訊工作小組第 70 次會議報告書",
+    "服務機關：",
+    "國家通訊傳播委員會",
+    "姓名職稱：王小明科長",
+    "派赴國家/地區\t韓國/慶洲",
+    "出國期間：",
+    "114 年 3 月 2 日至 3 月 8 日",
+    "報告日期：114 年 5 月 7 日",
+    "壹、目的",
+    "本次會議。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  JsonObject *r = report_of (doc);
+  JsonObject *p = json_object_get_object_member (r, "period");
+  assert_non_null (p);
+  assert_string_equal (json_object_get_string_member (p, "start"), "2025-03-02");
+  JsonObject *o = json_array_get_object_element (json_object_get_array_member (r, "organizations"), 0);
+  assert_string_equal (json_object_get_string_member (o, "name"), "國家通訊傳播委員會");
+  JsonObject *d = json_array_get_object_element (json_object_get_array_member (r, "destinations"), 0);
+  assert_string_equal (json_object_get_string_member (d, "country"), "韓國");
+  assert_false (dn_document_has_warning (doc, "MISSING_FIELD"));
+  dn_document_free (doc);
+}
+
+/* A Word heading whose second line is its own paragraph (a hard-wrapped
+ * source): joined where the bracket closes; a TOC is not needed. */
+static void
+test_heading_wrapped_bracket (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "壹、過程",
+    "(八) 2016 年 TEL 工作小組獨立評鑑報告 (2016 Independent Assessment for",
+    "TELWG)",
+    "澳洲智庫分析師簡述其進行之評鑑報告期中報告進度。",
+    "(九) 跨論壇合作",
+    "內容。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  char *o = outline_of (doc);
+  assert_string_equal (o, "s1 壹、過程\n"
+                          "s1.1 (八)2016 年 TEL 工作小組獨立評鑑報告 (2016 Independent Assessment for TELWG)\n"
+                          "s1.2 (九)跨論壇合作\n");
+  g_free (o);
+  assert_true (dn_document_has_warning (doc, "HEADING_WRAPPED"));
+  dn_document_free (doc);
+}
+
+/* In a hard-wrapped text a heading that runs to the wrap width goes on
+ * to the next, short line. */
+static void
+test_heading_wrapped_at_wrap_width (void **state)
+{
+  (void) state;
+  GPtrArray *b = g_ptr_array_new ();
+  g_ptr_array_add (b, (gpointer) "壹、過程");
+  /* 20+ lines of about 30 CJK characters make the text hard-wrapped. */
+  for (int i = 0; i < 24; i++)
+    g_ptr_array_add (b, (gpointer) "本次會議各經濟體代表就數位經濟議題進行廣泛討論並交換");
+  g_ptr_array_add (b, (gpointer) "意見。");
+  g_ptr_array_add (b, (gpointer) "(三) 亞太資訊基礎設施(Asia Pacific Information Infrastructure)測試平");
+  g_ptr_array_add (b, (gpointer) "臺計畫─韓國國家資訊社會局");
+  g_ptr_array_add (b, (gpointer) "本次無更新。");
+  g_ptr_array_add (b, (gpointer) "(四) 研討會成果");
+  g_ptr_array_add (b, (gpointer) "內容。");
+  g_ptr_array_add (b, NULL);
+  DnDocument *doc = doc_from_blocks ((const char *const *) b->pdata);
+  g_ptr_array_free (b, TRUE);
+  dn_analyse_document (doc);
+  assert_true (dn_document_has_warning (doc, "HARD_WRAP_REFLOWED"));
+  char *o = outline_of (doc);
+  assert_non_null (strstr (o, "(三)亞太資訊基礎設施(Asia Pacific Information Infrastructure)測試平臺計畫─韓國國家資訊社會局\n"));
+  assert_non_null (strstr (o, "(四)研討會成果\n"));
+  g_free (o);
+  dn_document_free (doc);
+}
+
+/* An English agenda item merged with its sub-item is running text, not a
+ * heading, and does not make its numbered neighbours paragraphs. */
+static void
+test_latin_running_text_not_heading (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "壹、附錄",
+    "9. OTHER BUSINESS",
+    "Members may raise other business.",
+    "10.INTRODUCTION AND ADMINISTRATIVE REMARKS 10.1. DESG Chair will make opening remarks",
+    "11. CLOSING",
+    "The Chair will close the meeting.",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  char *o = outline_of (doc);
+  assert_string_equal (o, "s1 壹、附錄\ns1.1 9.OTHER BUSINESS\ns1.2 11.CLOSING\n");
+  g_free (o);
+  dn_document_free (doc);
+}
+
+/* TOC entries whose 、 was misread (壹 • 目的) or whose label glyph is
+ * garbled (湏 for 貳) match their headings by title and position. */
+static void
+test_toc_ocr_label_matches (void **state)
+{
+  (void) state;
+  static const char *const blocks[] = {
+    "目錄",
+    "壹 • 目的..........2",
+    "湏 ` 會議過程........3",
+    "參 • 心得與建議......37",
+    "壹、目的",
+    "內容。",
+    "貳、會議過程",
+    "內容。",
+    "參、心得與建議",
+    "內容。",
+    NULL,
+  };
+  DnDocument *doc = doc_from_blocks (blocks);
+  dn_analyse_document (doc);
+  assert_false (dn_document_has_warning (doc, "TOC_ENTRY_UNMATCHED"));
+  assert_false (dn_document_has_warning (doc, "HEADING_NOT_IN_TOC"));
+  assert_true (dn_document_has_warning (doc, "OCR_GLYPH_SUSPECT"));
+  JsonArray *entries = json_object_get_array_member (json_object_get_object_member (report_of (doc), "toc"), "entries");
+  assert_int_equal (json_array_get_length (entries), 3);
+  JsonObject *e1 = json_array_get_object_element (entries, 1);
+  assert_string_equal (json_object_get_string_member (e1, "label"), "貳、");
+  assert_string_equal (json_object_get_string_member (e1, "title"), "會議過程");
+  assert_string_equal (json_object_get_string_member (e1, "section_id"), "s2");
+  dn_document_free (doc);
+}
+
+/* A PDF reader's block of layout lines: TOC lines end their block (the
+ * figure-list label after the last entry is no part of it), and a marker
+ * after a full line that breaks mid-phrase is running text. */
+static void
+test_pdf_block_split (void **state)
+{
+  (void) state;
+  DnDocument *doc = dn_document_new ();
+  DnNode *root = dn_document_get_root (doc);
+  static const char *const texts[] = {
+    "目錄",
+    "壹、 目的.....................2\n二、 未來會議重點..................70\n圖目錄",
+    "圖 1：開場..........8",
+    "壹、目的",
+    "紐西蘭共有 3 項新計畫提案，蒐集相關案例展示應用潛力。第\n三,「中小企業數位貿易轉型」聚焦於協助中小企業。",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++) {
+    DnNode *n = dn_node_append_new (root, DN_NODE_PARAGRAPH);
+    dn_node_set_text (n, texts[i]);
+    DnHints *h = dn_node_hints (n);
+    h->page = 1;
+    h->font_size = 12;
+    h->has_bbox = TRUE;
+    h->x0 = 72;
+    h->x1 = i == 4 ? 523 : 300;
+    h->y0 = 100 + 20 * i;
+    h->y1 = h->y0 + 15;
+    h->flags |= strchr (texts[i], '\n') != NULL ? DN_HINT_WRAPPED_LINES : 0;
+  }
+  dn_analyse_document (doc);
+  JsonObject *r = report_of (doc);
+  JsonArray *toc = json_object_get_array_member (json_object_get_object_member (r, "toc"), "entries");
+  assert_int_equal (json_array_get_length (toc), 2);
+  assert_string_equal (json_object_get_string_member (json_array_get_object_element (toc, 1), "title"),
+                       "未來會議重點");
+  assert_int_equal (json_array_get_length (json_object_get_array_member (r, "figure_list")), 1);
+  char *o = outline_of (doc);
+  assert_string_equal (o, "s1 壹、目的\n");
+  g_free (o);
+  dn_document_free (doc);
+}
+
+static void
 test_toc_mismatch_warns (void **state)
 {
   (void) state;
@@ -666,7 +928,16 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_markers),
+    cmocka_unit_test (test_markers_toc_ocr_forms),
     cmocka_unit_test (test_marker_label),
+    cmocka_unit_test (test_text_brackets_and_leaders),
+    cmocka_unit_test (test_cover_running_header),
+    cmocka_unit_test (test_cover_key_value_on_next_line),
+    cmocka_unit_test (test_heading_wrapped_bracket),
+    cmocka_unit_test (test_heading_wrapped_at_wrap_width),
+    cmocka_unit_test (test_latin_running_text_not_heading),
+    cmocka_unit_test (test_toc_ocr_label_matches),
+    cmocka_unit_test (test_pdf_block_split),
     cmocka_unit_test (test_dates),
     cmocka_unit_test (test_text),
     cmocka_unit_test (test_cover_glued_travellers),
