@@ -68,6 +68,18 @@ collect (DnNode *root, DnNodeType type)
   return collect_in_sections (root, type, NULL);
 }
 
+/* @n's next (or previous) sibling that is not page furniture: a caption and
+ * its source or image may sit on two pages, a page number and running
+ * header between them. Borrowed; NULL at the end. */
+static DnNode *
+past_furniture (DnNode *n, gboolean forward)
+{
+  do
+    n = forward ? dn_node_next (n) : dn_node_previous (n);
+  while (n != NULL && dn_node_get_node_type (n) == DN_NODE_FURNITURE);
+  return n;
+}
+
 /* "資料來源：X" → X (new string) or NULL. */
 static char *
 source_of (DnNode *n)
@@ -139,7 +151,7 @@ figures (DnDocument *doc, JsonObject *report)
     int number = (int) g_ascii_strtoll (num, NULL, 10);
     g_free (num);
 
-    DnNode *prev = dn_node_previous (p);
+    DnNode *prev = past_furniture (p, FALSE);
     DnNode *fig;
     if (prev != NULL && dn_node_get_node_type (prev) == DN_NODE_FIGURE && dn_node_first_child (prev) == NULL) {
       fig = prev; /* a reader's image placement */
@@ -154,10 +166,10 @@ figures (DnDocument *doc, JsonObject *report)
     dn_node_append_child (fig, p);
 
     char *note = NULL, *source = NULL;
-    DnNode *after = dn_node_next (fig);
+    DnNode *after = past_furniture (fig, TRUE);
     if (is_note_line (after)) {
       note = dn_text_trim (dn_node_get_text (after));
-      DnNode *nx = dn_node_next (after);
+      DnNode *nx = past_furniture (after, TRUE);
       dn_node_unlink (after);
       g_ptr_array_add (claimed, after);
       after = nx;
@@ -167,7 +179,7 @@ figures (DnDocument *doc, JsonObject *report)
       dn_node_unlink (after);
       g_ptr_array_add (claimed, after);
     } else {
-      DnNode *before = dn_node_previous (fig);
+      DnNode *before = past_furniture (fig, FALSE);
       source = source_of (before);
       if (source != NULL) {
         dn_node_unlink (before);

@@ -760,6 +760,13 @@ parse_sheet (DnDocument *doc, DnNode *title, DnNode *last)
   int expect = 1;
   GPtrArray *row_texts = g_ptr_array_new_with_free_func (g_free);
   for (DnNode *n = dn_node_next (title); n != NULL; n = dn_node_next (n)) {
+    /* A page number or running header between two pages of the sheet is
+     * no part of a row's value. */
+    if (dn_node_get_node_type (n) == DN_NODE_FURNITURE) {
+      if (n == last)
+        break;
+      continue;
+    }
     /* A grid (DOCX table) gives one line per row. */
     char *printed = dn_analysis_printed_text (n);
     char **lines = g_strsplit (printed, "\n", -1);
