@@ -467,7 +467,10 @@ median (GArray *values)
 }
 
 /* Two text columns: both columns hold several long lines that fill most of
- * their column, and the columns have comparable widths. */
+ * their column, and the columns have comparable widths. A table whose cells
+ * wrap in one column leaves the other empty on the wrapped rows, while that
+ * column runs line for line; text columns are both dense (same baselines) or
+ * both sparse (baselines drift apart). */
 static gboolean
 run_is_text_columns (Page *pg, guint first, guint last, GArray *cols, GArray *assign)
 {
@@ -484,12 +487,14 @@ run_is_text_columns (Page *pg, guint first, guint last, GArray *cols, GArray *as
   double gutter = g_array_index (cols, Interval, 1).x0 - g_array_index (cols, Interval, 0).x1;
   if (gutter > 0.3 * MIN (w[0], w[1]))
     return FALSE;
+  double cover[2];
   for (guint c = 0; c < 2; c++) {
     g_autoptr (GArray) chars = g_array_new (FALSE, FALSE, sizeof (double));
     g_autoptr (GArray) widths = g_array_new (FALSE, FALSE, sizeof (double));
-    guint k = 0;
+    guint k = 0, rows_with = 0, row_first = G_MAXUINT, row_last = 0;
     for (guint r = first; r <= last; r++) {
       const Row *rw = &g_array_index (pg->rows, Row, r);
+      gboolean here = FALSE;
       for (guint i = 0; i < rw->frags->len; i++, k++) {
         if (g_array_index (assign, guint, k) != c)
           continue;
@@ -497,11 +502,20 @@ run_is_text_columns (Page *pg, guint first, guint last, GArray *cols, GArray *as
         double nc = f->n_chars, fw = f->x1 - f->x0;
         g_array_append_val (chars, nc);
         g_array_append_val (widths, fw);
+        here = TRUE;
+      }
+      if (here) {
+        rows_with++;
+        row_first = MIN (row_first, r);
+        row_last = r;
       }
     }
     if (chars->len < 3 || median (chars) < 8 || median (widths) < 0.75 * w[c])
       return FALSE;
+    cover[c] = rows_with / (double) (row_last - row_first + 1);
   }
+  if (MIN (cover[0], cover[1]) < 0.75 && MAX (cover[0], cover[1]) > 0.9)
+    return FALSE;
   return TRUE;
 }
 

@@ -270,6 +270,43 @@ test_two_columns (void **state)
   g_array_free (g, TRUE);
 }
 
+/* A schedule without rules: one-line dates on the left, cells that wrap on
+ * the right. The left column is empty on the wrapped rows, so this is a
+ * table, not two text columns. */
+static void
+test_table_with_wrapped_cells (void **state)
+{
+  GArray *g = g_array_new (FALSE, FALSE, sizeof (DnPdfGlyph));
+  const char *dates[] = { "3 月 4 日(二) 9:00-12:00", "3 月 4 日(二) 14:00-18:00",
+                          "3 月 5 日(三) 09:00-17:00", "3 月 5 日(三) 14:00-17:00" };
+  const guint wraps[] = { 2, 3, 1, 3 };
+  const char *fill[] = { "甲", "乙", "丙", "丁" };
+  double y = 100;
+  for (guint r = 0; r < 4; r++) {
+    g_autofree char *line = repeat (fill[r], 12);
+    add_line (g, dates[r], 72, y, 12);
+    for (guint w = 0; w < wraps[r]; w++, y += 16)
+      add_line (g, line, 240, y, 12);
+  }
+  DnPdfPageResult res;
+  DnNode *root = layout (g, NULL, 0, &res);
+  assert_int_equal (res.n_tables, 1);
+  assert_int_equal (dn_node_count_children (root), 1);
+  DnNode *t = dn_node_first_child (root);
+  assert_int_equal (dn_node_get_node_type (t), DN_NODE_TABLE);
+  assert_int_equal (dn_node_count_children (t), 4);
+  DnNode *row = dn_node_first_child (t);
+  for (guint r = 0; r < 4; r++, row = dn_node_next (row)) {
+    DnNode *cell = dn_node_first_child (row);
+    assert_string_equal (dn_node_get_text (cell), dates[r]);
+    const char *right = dn_node_get_text (dn_node_next (cell));
+    assert_int_equal (g_utf8_strlen (right, -1), 12 * wraps[r] + wraps[r] - 1);
+  }
+  dn_pdf_page_result_clear (&res);
+  dn_node_free (root);
+  g_array_free (g, TRUE);
+}
+
 /* An image goes before the first block below its top; hairlines are not
  * figures. */
 static void
@@ -352,6 +389,7 @@ main (void)
     cmocka_unit_test (test_table),
     cmocka_unit_test (test_uncertain_grid),
     cmocka_unit_test (test_two_columns),
+    cmocka_unit_test (test_table_with_wrapped_cells),
     cmocka_unit_test (test_figures),
     cmocka_unit_test (test_markers),
     cmocka_unit_test (test_page_numbers),
