@@ -220,6 +220,81 @@ split_or_reflow (DnDocument *doc)
   }
 }
 
+/* Non-empty tab-separated cells of @text, or NULL when fewer than two. */
+static char **
+tab_cells (const char *text)
+{
+  if (strchr (text, '\t') == NULL)
+    return NULL;
+  char **raw = g_strsplit (text, "\t", -1);
+  GPtrArray *cells = g_ptr_array_new ();
+  guint nonempty = 0;
+  for (guint i = 0; raw[i] != NULL; i++) {
+    char *c = dn_text_trim (raw[i]);
+    nonempty += *c != '\0';
+    g_ptr_array_add (cells, c);
+  }
+  g_strfreev (raw);
+  /* Trailing empty cells are layout, not columns. */
+  while (cells->len > 0 && *(char *) cells->pdata[cells->len - 1] == '\0') {
+    g_free (cells->pdata[cells->len - 1]);
+    g_ptr_array_remove_index (cells, cells->len - 1);
+  }
+  g_ptr_array_add (cells, NULL);
+  char **out = (char **) g_ptr_array_free (cells, FALSE);
+  if (nonempty < 2) {
+    g_strfreev (out);
+    return NULL;
+  }
+  return out;
+}
+
+/* The rows a page ends with before a table that starts the next page (a
+ * header row left alone at the foot of a page, too few rows for the reader
+ * to call them a grid) join that table when they have its columns. */
+static gboolean
+adopt_rows_before (DnNode *table)
+{
+  int page = dn_node_get_hints (table)->page;
+  guint ncols = dn_node_count_children (dn_node_first_child (table));
+  DnNode *p = dn_node_previous (table);
+  while (p != NULL && dn_node_get_node_type (p) == DN_NODE_FURNITURE)
+    p = dn_node_previous (p);
+  gboolean adopted = FALSE;
+  while (p != NULL && page > 1 && dn_node_get_node_type (p) == DN_NODE_PARAGRAPH &&
+         dn_node_get_hints (p)->page == page - 1 && dn_node_get_text (p) != NULL) {
+    char **cells = tab_cells (dn_node_get_text (p));
+    if (cells == NULL || g_strv_length (cells) != ncols) {
+      g_strfreev (cells);
+      break;
+    }
+    DnNode *row = dn_node_new (DN_NODE_TABLE_ROW);
+    *dn_node_hints (row) = *dn_node_get_hints (p);
+    for (guint i = 0; cells[i] != NULL; i++) {
+      DnNode *cell = dn_node_append_new (row, DN_NODE_TABLE_CELL);
+      dn_node_set_text (cell, cells[i]);
+      dn_node_hints (cell)->page = page - 1;
+    }
+    g_strfreev (cells);
+    dn_node_prepend_child (table, row);
+    dn_node_hints (table)->page = page - 1;
+    DnNode *prev = dn_node_previous (p);
+    dn_node_free (p);
+    p = prev;
+    adopted = TRUE;
+  }
+  if (adopted) {
+    /* The furniture between the rows and the rest moves after the table. */
+    DnNode *f = dn_node_previous (table);
+    while (f != NULL && dn_node_get_node_type (f) == DN_NODE_FURNITURE) {
+      DnNode *fp = dn_node_previous (f);
+      dn_node_insert_after (table, f);
+      f = fp;
+    }
+  }
+  return adopted;
+}
+
 /* A table that runs on to the next page: two tables with the same number
  * of columns separated only by page furniture become one. */
 static void
@@ -230,6 +305,7 @@ merge_continued_tables (DnDocument *doc)
   for (DnNode *t = dn_node_first_child (root); t != NULL; t = dn_node_next (t)) {
     if (dn_node_get_node_type (t) != DN_NODE_TABLE || dn_node_first_child (t) == NULL)
       continue;
+    merged += adopt_rows_before (t);
     for (;;) {
       DnNode *n = dn_node_next (t);
       while (n != NULL && dn_node_get_node_type (n) == DN_NODE_FURNITURE)
@@ -521,35 +597,6 @@ dn_reflow_join_continuations (DnDocument *doc, DnNode *first)
   if (joined > 0 && wrap == 0)
     dn_document_add_warning (doc, "PARAGRAPH_JOINED", first_page,
                              "%u paragraph(s) continued across a page or line break were joined", joined);
-}
-
-/* Non-empty tab-separated cells of @text, or NULL when fewer than two. */
-static char **
-tab_cells (const char *text)
-{
-  if (strchr (text, '\t') == NULL)
-    return NULL;
-  char **raw = g_strsplit (text, "\t", -1);
-  GPtrArray *cells = g_ptr_array_new ();
-  guint nonempty = 0;
-  for (guint i = 0; raw[i] != NULL; i++) {
-    char *c = dn_text_trim (raw[i]);
-    nonempty += *c != '\0';
-    g_ptr_array_add (cells, c);
-  }
-  g_strfreev (raw);
-  /* Trailing empty cells are layout, not columns. */
-  while (cells->len > 0 && *(char *) cells->pdata[cells->len - 1] == '\0') {
-    g_free (cells->pdata[cells->len - 1]);
-    g_ptr_array_remove_index (cells, cells->len - 1);
-  }
-  g_ptr_array_add (cells, NULL);
-  char **out = (char **) g_ptr_array_free (cells, FALSE);
-  if (nonempty < 2) {
-    g_strfreev (out);
-    return NULL;
-  }
-  return out;
 }
 
 void

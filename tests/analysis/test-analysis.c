@@ -855,6 +855,40 @@ test_pdf_block_split (void **state)
   dn_document_free (doc);
 }
 
+/* A table's header row left alone at the foot of a page (a tab-separated
+ * line, too little for the reader to call a grid) joins the table that
+ * starts the next page; the page number between them moves after it. */
+static void
+test_table_head_before_page_break (void **state)
+{
+  (void) state;
+  DnDocument *doc = dn_document_new ();
+  DnNode *root = dn_document_get_root (doc);
+  DnNode *head = dn_node_append_new (root, DN_NODE_PARAGRAPH);
+  dn_node_set_text (head, "時間\t會議");
+  dn_node_hints (head)->page = 6;
+  DnNode *folio = dn_node_append_new (root, DN_NODE_FURNITURE);
+  dn_node_set_text (folio, "6");
+  dn_node_hints (folio)->page = 6;
+  DnNode *table = dn_node_append_new (root, DN_NODE_TABLE);
+  dn_node_hints (table)->page = 7;
+  for (guint r = 0; r < 2; r++) {
+    DnNode *row = dn_node_append_new (table, DN_NODE_TABLE_ROW);
+    dn_node_set_text (dn_node_append_new (row, DN_NODE_TABLE_CELL), r == 0 ? "3 月 4 日" : "3 月 5 日");
+    dn_node_set_text (dn_node_append_new (row, DN_NODE_TABLE_CELL), r == 0 ? "開幕式" : "閉幕式");
+  }
+  dn_reflow_prepare (doc);
+  assert_ptr_equal (dn_node_first_child (root), table);
+  assert_int_equal (dn_node_count_children (table), 3);
+  assert_int_equal (dn_node_get_hints (table)->page, 6);
+  DnNode *first = dn_node_first_child (table);
+  assert_string_equal (dn_node_get_text (dn_node_first_child (first)), "時間");
+  assert_string_equal (dn_node_get_text (dn_node_last_child (first)), "會議");
+  assert_ptr_equal (dn_node_next (table), folio);
+  assert_true (dn_document_has_warning (doc, "TABLE_CONTINUED"));
+  dn_document_free (doc);
+}
+
 static void
 test_toc_mismatch_warns (void **state)
 {
@@ -948,6 +982,7 @@ main (void)
     cmocka_unit_test (test_text_page_number),
     cmocka_unit_test (test_wrapped_heading_toc),
     cmocka_unit_test (test_toc_mismatch_warns),
+    cmocka_unit_test (test_table_head_before_page_break),
     cmocka_unit_test (test_figures_and_residue),
     cmocka_unit_test (test_fragment_and_empty),
   };
