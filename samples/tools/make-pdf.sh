@@ -3,7 +3,8 @@
 # make-docx.py) to PDF with LibreOffice headless: samples/pdf/seed-NNN.pdf.
 # Embedded CJK font subsets make each PDF 300 KB - 1 MB, so only SEEDS
 # (default 001 002 003: cover grid, itinerary, summary sheet, figures) are
-# exported and committed; SEEDS="000 001 002 003 004" makes all five. Then
+# exported and committed; SEEDS="000 001 002 003 004" makes all five. The
+# office renditions (below) are exported for all five. Then
 # runs make-pdf-samples.py for the hand-made feature and bad-PDF samples.
 #
 # Needs: libreoffice-writer-nogui fonts-arphic-ukai fonts-noto-cjk qpdf
@@ -26,6 +27,13 @@ export_pdf() { # DOCX OUTPUT
 
 for n in ${SEEDS:-001 002 003}; do
   export_pdf "$docx/seed-$n-manual.docx" "$out/seed-$n.pdf"
+done
+# The renditions offices send (seed-NNN-office.docx: a running header on
+# every page, the cover's too; Word's TOC styles with dot leaders and page
+# numbers; long headings that wrap), for all five seeds: the cross-format
+# test compares each with the DOCX it was exported from.
+for n in ${OFFICE_SEEDS:-000 001 002 003 004}; do
+  export_pdf "$docx/seed-$n-office.docx" "$out/seed-$n-office.pdf"
 done
 
 /usr/bin/python3 "$here/make-pdf-samples.py" "$out"
