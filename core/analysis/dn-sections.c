@@ -167,16 +167,24 @@ bracket_continues (const char *rest, const char *next)
          dn_text_display_width_upto (next, 161) <= 160;
 }
 
+/* Whether @text is a full line of a text hard-wrapped at @wrap columns
+ * (85% of it: lines break before the word that does not fit). */
+static gboolean
+reaches_wrap (gint64 wrap, const char *text)
+{
+  if (wrap <= 0)
+    return FALSE;
+  guint full = ((guint) wrap * 85 + 99) / 100;
+  return dn_text_display_width_upto (text, full) >= full;
+}
+
 /* In a hard-wrapped text: @text runs to the wrap width mid-phrase and
  * @next, the short last line of the paragraph, ends it. */
 static gboolean
 wrap_continues (gint64 wrap, const char *text, const char *next)
 {
-  if (wrap <= 0)
-    return FALSE;
-  guint full = ((guint) wrap * 85 + 99) / 100;
-  return dn_text_display_width_upto (text, full) >= full && !dn_text_is_terminated (text) &&
-         dn_text_display_width_upto (next, full) < full && strstr (next, "。") == NULL;
+  return reaches_wrap (wrap, text) && !dn_text_is_terminated (text) && !reaches_wrap (wrap, next) &&
+         strstr (next, "。") == NULL;
 }
 
 static gboolean
@@ -303,12 +311,58 @@ classify (DnDocument *doc, GArray *entries, GPtrArray *toc_keys)
           !p->running)
         h = FALSE;
     }
-    if (h && wrap > 0 && !e->wrap_joined && dn_text_display_width_upto (text, ((guint) wrap * 85 + 99) / 100) * 100 >= (guint) wrap * 85 && !dn_text_is_terminated (text))
+    /* In a hard-wrapped text a line that runs to the wrap width mid-phrase
+     * is the first line of a paragraph, unless it was joined as a wrapped
+     * heading above. */
+    if (h && !e->wrap_joined && !dn_text_is_terminated (text) && reaches_wrap (wrap, text))
       h = FALSE;
     if (h && group_has_paragraph (entries, i))
       h = FALSE;
     e->heading = h;
   }
+}
+
+/* Joins the line after entry @i into its heading when the heading wrapped:
+ * the TOC shows the whole title, or the next line closes a bracket the
+ * heading left open ("…(2016 Independent Assessment for" / "TELWG)"), or
+ * the heading runs to a hard-wrapped text's wrap width. Returns whether it
+ * joined. */
+static gboolean
+join_wrapped_line (GArray *entries, guint i, GPtrArray *toc_keys, gint64 wrap)
+{
+  Entry *e = &g_array_index (entries, Entry, i);
+  Entry *n = &g_array_index (entries, Entry, i + 1);
+  if (!e->marked || e->m.type == DN_MARKER_BULLET || e->toc || n->marked || dn_node_next (e->node) != n->node)
+    return FALSE;
+  gboolean dup = FALSE;
+  const char *text = dn_node_get_text (e->node);
+  const char *rest = text + e->m.rest_offset, *next = dn_node_get_text (n->node);
+  char *joined = toc_wrapped_title (toc_keys, rest, next, &dup);
+  const char *how = "as in the TOC";
+  if (joined == NULL) {
+    if (bracket_continues (rest, next))
+      how = "where its bracket closes";
+    else if (wrap_continues (wrap, text, next))
+      how = "at the text's wrap width";
+    else
+      return FALSE;
+    joined = dn_text_join (rest, next);
+    e->wrap_joined = TRUE;
+  }
+  char *label = g_strndup (text, e->m.rest_offset);
+  char *whole = g_strconcat (label, joined, NULL);
+  e->wrap_how = how;
+  e->wrap_dup |= dup;
+  dn_node_set_text (e->node, whole);
+  dn_node_free (n->node);
+  dn_marker_clear (&n->m);
+  g_array_remove_index (entries, i + 1);
+  dn_marker_clear (&e->m);
+  fill_entry (e, e->node, toc_keys);
+  g_free (label);
+  g_free (whole);
+  g_free (joined);
+  return TRUE;
 }
 
 void
@@ -322,53 +376,14 @@ dn_sections_mark_headings (DnDocument *doc, DnNode *first, GPtrArray *toc_keys)
     fill_entry (&e, n, toc_keys);
     g_array_append_val (entries, e);
   }
-  /* Wrapped headings first, so the joined title counts as a TOC match: the
-   * TOC shows the whole title, or the next line closes a bracket the
-   * heading left open ("…(2016 Independent Assessment for" / "TELWG)"), or
-   * the heading runs to a hard-wrapped text's wrap width. */
-  gint64 wrap = dn_node_get_attr_int (dn_document_get_root (doc), "_wrap_width", 0);
-  /* A heading takes up to two more lines; each join is tried again on the
+  /* Wrapped headings first, so the joined title counts as a TOC match. A
+   * heading takes up to two more lines; each join is tried again on the
    * longer title. */
-  guint lines_joined = 0;
-  for (guint i = 0; i + 1 < entries->len; lines_joined = 0, i++) {
-  again:;
-    Entry *e = &g_array_index (entries, Entry, i);
-    Entry *n = &g_array_index (entries, Entry, i + 1);
-    if (!e->marked || e->m.type == DN_MARKER_BULLET || e->toc || n->marked ||
-        dn_node_next (e->node) != n->node || lines_joined >= 2)
-      continue;
-    gboolean dup = FALSE;
-    const char *text = dn_node_get_text (e->node);
-    const char *rest = text + e->m.rest_offset, *next = dn_node_get_text (n->node);
-    char *joined = toc_wrapped_title (toc_keys, rest, next, &dup);
-    const char *how = "as in the TOC";
-    if (joined == NULL) {
-      if (bracket_continues (rest, next))
-        how = "where its bracket closes";
-      else if (wrap_continues (wrap, text, next))
-        how = "at the text's wrap width";
-      else
-        continue;
-      joined = dn_text_join (rest, next);
-      e->wrap_joined = TRUE;
-    }
-    char *full = g_strndup (text, e->m.rest_offset);
-    char *whole = g_strconcat (full, joined, NULL);
-    e->wrap_how = how;
-    e->wrap_dup |= dup;
-    dn_node_set_text (e->node, whole);
-    dn_node_free (n->node);
-    dn_marker_clear (&n->m);
-    g_array_remove_index (entries, i + 1);
-    dn_marker_clear (&e->m);
-    fill_entry (e, e->node, toc_keys);
-    g_free (full);
-    g_free (whole);
-    g_free (joined);
-    lines_joined++;
-    if (i + 1 < entries->len)
-      goto again;
-  }
+  gint64 wrap = dn_node_get_attr_int (dn_document_get_root (doc), "_wrap_width", 0);
+  for (guint i = 0; i + 1 < entries->len; i++)
+    for (guint lines = 0; lines < 2 && i + 1 < entries->len; lines++)
+      if (!join_wrapped_line (entries, i, toc_keys, wrap))
+        break;
   assign_depths (entries);
   classify (doc, entries, toc_keys);
   for (guint i = 0; i < entries->len; i++) {
