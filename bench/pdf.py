@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Benchmark: `docnorm convert --raw x.pdf` against `pdftotext x.pdf`.
+"""Benchmark: `docnorm convert --raw x.pdf` (the PDF reader) and `docnorm
+convert x.pdf` (reader and report analysis: the whole record) against
+`pdftotext x.pdf`.
 
   bench/pdf.py [--docnorm build/cli/docnorm] [--runs 3] [--pages 250,500,1000]
 
@@ -77,18 +79,21 @@ def main():
             make_big(os.path.join(args.samples, "seed-001.pdf"), n, big)
             files.append(big)
 
-        print("| file | pages | docnorm wall s | pdftotext wall s | wall ratio | docnorm CPU s | "
+        print("| file | pages | docnorm wall s | pdftotext wall s | wall ratio | analysed wall s | "
+              "analysed ratio | docnorm CPU s | "
               "pdftotext CPU s | CPU ratio | docnorm peak MB | pdftotext peak MB | record MB | "
               "docnorm CPU ms/page | same text via txt reader: peak MB |")
-        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for f in files:
             pages = pages_of(f)
             dw, dc, drss, rec = measure([args.docnorm, "convert", "--raw", f], args.runs)
+            aw, _, _, _ = measure([args.docnorm, "convert", f], args.runs)
             pw, pc, prss, _ = measure(["pdftotext", "-q", f, "-"], args.runs)
             txt = os.path.join(tmp, "same-text.txt")
             subprocess.run(["pdftotext", "-q", f, txt], check=True)
             _, _, trss, _ = measure([args.docnorm, "convert", "--raw", txt], 1)
-            print(f"| {os.path.basename(f)} | {pages} | {dw:.3f} | {pw:.3f} | {dw / pw:.2f} | {dc:.3f} | "
+            print(f"| {os.path.basename(f)} | {pages} | {dw:.3f} | {pw:.3f} | {dw / pw:.2f} | {aw:.3f} | "
+                  f"{aw / pw:.2f} | {dc:.3f} | "
                   f"{pc:.3f} | {dc / pc if pc else 0:.2f} | {drss / 1024:.1f} | {prss / 1024:.1f} | "
                   f"{rec / 1048576:.2f} | {1000 * dc / max(pages, 1):.2f} | {trss / 1024:.1f} |", flush=True)
 
