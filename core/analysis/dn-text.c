@@ -400,33 +400,35 @@ bracket_step (gunichar c)
   return 0;
 }
 
-guint
-dn_text_unclosed_brackets (const char *s)
+/* Brackets @s leaves open, and closing ones it has without an opener. */
+static void
+bracket_balance (const char *s, guint *open, guint *stray)
 {
-  guint open = 0;
+  *open = *stray = 0;
   for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
     int step = bracket_step (g_utf8_get_char (p));
     if (step > 0)
-      open++;
-    else if (step < 0 && open > 0)
-      open--;
+      (*open)++;
+    else if (step < 0 && *open > 0)
+      (*open)--;
+    else if (step < 0)
+      (*stray)++;
   }
+}
+
+guint
+dn_text_unclosed_brackets (const char *s)
+{
+  guint open, stray;
+  bracket_balance (s, &open, &stray);
   return open;
 }
 
 guint
 dn_text_unopened_brackets (const char *s)
 {
-  guint open = 0, stray = 0;
-  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p)) {
-    int step = bracket_step (g_utf8_get_char (p));
-    if (step > 0)
-      open++;
-    else if (step < 0 && open > 0)
-      open--;
-    else if (step < 0)
-      stray++;
-  }
+  guint open, stray;
+  bracket_balance (s, &open, &stray);
   return stray;
 }
 

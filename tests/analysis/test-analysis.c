@@ -431,6 +431,14 @@ outline_of (DnDocument *doc)
 }
 
 static void
+expect_outline (DnDocument *doc, const char *want)
+{
+  char *got = outline_of (doc);
+  assert_string_equal (got, want);
+  g_free (got);
+}
+
+static void
 test_sections_stack (void **state)
 {
   (void) state;
@@ -456,16 +464,14 @@ test_sections_stack (void **state)
   };
   DnDocument *doc = doc_from_blocks (blocks);
   dn_analyse_document (doc);
-  char *o = outline_of (doc);
-  assert_string_equal (o, "s1 壹、目的\n"
-                          "s2 貳、過程\n"
-                          "s2.1 一、第一天\n"
-                          "s2.1.1 (一)開幕\n"
-                          "s2.1.2 (二)閉幕\n"
-                          "s2.2 三、第三天\n"
-                          "s2.3 三、又是第三天\n"
-                          "s3 參、心得\n");
-  g_free (o);
+  expect_outline (doc, "s1 壹、目的\n"
+                       "s2 貳、過程\n"
+                       "s2.1 一、第一天\n"
+                       "s2.1.1 (一)開幕\n"
+                       "s2.1.2 (二)閉幕\n"
+                       "s2.2 三、第三天\n"
+                       "s2.3 三、又是第三天\n"
+                       "s3 參、心得\n");
   assert_true (dn_document_has_warning (doc, "NUMBERING_GAP"));
   assert_true (dn_document_has_warning (doc, "NUMBERING_DUPLICATE"));
   /* The numbered paragraphs keep their label apart from the text. */
@@ -505,9 +511,7 @@ test_reader_labels_equal_typed (void **state)
   JsonNode *jb = dn_record_build_body (b, NULL, NULL);
   char *sa = json_to_string (ja, FALSE), *sb = json_to_string (jb, FALSE);
   assert_string_equal (sa, sb);
-  char *o = outline_of (b);
-  assert_string_equal (o, "s1 壹、目的\ns1.1 一、背景說明\ns1.1.1 (一)細節\ns2 貳、過程\n");
-  g_free (o);
+  expect_outline (b, "s1 壹、目的\ns1.1 一、背景說明\ns1.1.1 (一)細節\ns2 貳、過程\n");
   g_free (sa);
   g_free (sb);
   json_node_unref (ja);
@@ -605,11 +609,9 @@ test_wrapped_heading_toc (void **state)
   };
   DnDocument *doc = doc_from_blocks (blocks);
   dn_analyse_document (doc);
-  char *o = outline_of (doc);
-  assert_string_equal (o, "s1 壹、心得與建議\n"
-                          "s1.1 (一)持續關注國際人工智慧治理之立法進度，並強化國民數位素養\n"
-                          "s1.2 (二)國際間相互承認協議(MRA) 之興盛\n");
-  g_free (o);
+  expect_outline (doc, "s1 壹、心得與建議\n"
+                       "s1.1 (一)持續關注國際人工智慧治理之立法進度，並強化國民數位素養\n"
+                       "s1.2 (二)國際間相互承認協議(MRA) 之興盛\n");
   assert_true (dn_document_has_warning (doc, "HEADING_WRAP_DUP_CHAR"));
   assert_true (dn_document_has_warning (doc, "HEADING_WRAPPED"));
   assert_false (dn_document_has_warning (doc, "TOC_ENTRY_UNMATCHED"));
@@ -719,11 +721,9 @@ test_heading_wrapped_bracket (void **state)
   };
   DnDocument *doc = doc_from_blocks (blocks);
   dn_analyse_document (doc);
-  char *o = outline_of (doc);
-  assert_string_equal (o, "s1 壹、過程\n"
-                          "s1.1 (八)2016 年 TEL 工作小組獨立評鑑報告 (2016 Independent Assessment for TELWG)\n"
-                          "s1.2 (九)跨論壇合作\n");
-  g_free (o);
+  expect_outline (doc, "s1 壹、過程\n"
+                       "s1.1 (八)2016 年 TEL 工作小組獨立評鑑報告 (2016 Independent Assessment for TELWG)\n"
+                       "s1.2 (九)跨論壇合作\n");
   assert_true (dn_document_has_warning (doc, "HEADING_WRAPPED"));
   dn_document_free (doc);
 }
@@ -774,9 +774,7 @@ test_latin_running_text_not_heading (void **state)
   };
   DnDocument *doc = doc_from_blocks (blocks);
   dn_analyse_document (doc);
-  char *o = outline_of (doc);
-  assert_string_equal (o, "s1 壹、附錄\ns1.1 9.OTHER BUSINESS\ns1.2 11.CLOSING\n");
-  g_free (o);
+  expect_outline (doc, "s1 壹、附錄\ns1.1 9.OTHER BUSINESS\ns1.2 11.CLOSING\n");
   dn_document_free (doc);
 }
 
@@ -849,9 +847,7 @@ test_pdf_block_split (void **state)
   assert_string_equal (json_object_get_string_member (json_array_get_object_element (toc, 1), "title"),
                        "未來會議重點");
   assert_int_equal (json_array_get_length (json_object_get_array_member (r, "figure_list")), 1);
-  char *o = outline_of (doc);
-  assert_string_equal (o, "s1 壹、目的\n");
-  g_free (o);
+  expect_outline (doc, "s1 壹、目的\n");
   dn_document_free (doc);
 }
 
