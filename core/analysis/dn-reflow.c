@@ -431,14 +431,22 @@ dn_analysis_printed_text (DnNode *node)
       if (out->len > 0)
         g_string_append_c (out, '\n');
       for (DnNode *c = dn_node_first_child (r); c != NULL; c = dn_node_next (c)) {
-        char *t = dn_node_collect_text (c);
-        for (char *q = t; *q != '\0'; q++)
-          if (*q == '\n' || *q == '\t')
-            *q = ' ';
         if (c != dn_node_first_child (r))
           g_string_append_c (out, '\t');
-        g_string_append (out, t);
-        g_free (t);
+        /* A cell's wrapped lines are one line; its paragraphs (a reader's
+         * blocks in the cell) stay lines of their own: a sheet row's items. */
+        DnNode *b = dn_node_first_child (c);
+        gboolean blocks = b != NULL && dn_node_next (b) != NULL;
+        for (DnNode *part = blocks ? b : c; part != NULL; part = blocks ? dn_node_next (part) : NULL) {
+          char *t = dn_node_collect_text (part);
+          for (char *q = t; *q != '\0'; q++)
+            if (*q == '\n' || *q == '\t')
+              *q = ' ';
+          if (part != c && part != b)
+            g_string_append_c (out, '\n');
+          g_string_append (out, t);
+          g_free (t);
+        }
       }
     }
     return g_string_free (out, FALSE);
