@@ -2,6 +2,7 @@
  * (dn-batch-inputs.c), the per-document child (dn-batch-child.c) and the
  * scheduler, manifest and progress (dn-cmd-batch.c). Internal to the CLI. */
 #pragma once
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include "dn-cli.h"
@@ -73,5 +74,104 @@ void dn_batch_remove_all_temporaries (const char *outdir, const char *ext);
  * lines (see dn-batch-child.c), and exits. Never returns. */
 G_GNUC_NORETURN void dn_batch_child_run (const DnBatchSettings *settings,
                                          const DnBatchInput *input, int msg_fd, int err_fd);
+
+/* ------------------------------------------------------------------------
+ * Running one child (dn-batch-worker.c), shared by batch, serve and watch. */
+
+#define DN_BATCH_MSG_CAP (1 << 20)   /* bytes kept of a child's messages */
+#define DN_BATCH_ERR_TAIL 4096       /* bytes kept of a child's stderr */
+
+typedef struct {
+  pid_t pid;
+  guint index;             /* the caller's: which input */
+  int msg_fd;              /* -1 once at end of file */
+  int err_fd;
+  int pid_fd;              /* readable once the child has exited; -1 if none */
+  GString *msg;
+  GString *err;            /* the last DN_BATCH_ERR_TAIL bytes */
+  gint64 started;          /* monotonic µs */
+  gint64 ended;            /* when reaped */
+  gboolean timed_out;
+  int wstatus;
+  struct rusage ru;
+} DnBatchWorker;
+
+/* What became of one input, as the manifest records it. */
+typedef struct {
+  JsonObject *start;       /* the child's first message, or NULL */
+  JsonObject *result;      /* its last one, or NULL */
+  JsonObject *error;       /* when set, overrides @result (timeout, crash, …) */
+  const char *signame;     /* the signal that killed the child, or NULL */
+  double seconds;
+  /* Filled by dn_batch_outcome_resolve(): */
+  const char *status;      /* "ok", "warnings", "failed"; borrowed */
+  gboolean skipped;        /* already done (--resume) */
+  JsonObject *err;         /* the error recorded, or NULL */
+} DnBatchOutcome;
+
+/* Forks a child that runs dn_batch_child_run() for @input. The child keeps
+ * only its two pipes of the parent's descriptors (a server's sockets must
+ * not stay open in it). Returns FALSE with @error set when no pipe or
+ * process could be had. */
+gboolean dn_batch_worker_spawn (const DnBatchSettings *settings, const DnBatchInput *input,
+                                guint index, DnBatchWorker *worker, GError **error);
+
+/* Reads what the child has written so far, without blocking. */
+void dn_batch_worker_drain (DnBatchWorker *worker);
+
+/* Reaps the child if it has exited, or kills and reaps it once @timeout_us
+ * (0 = none) has passed since it started. Returns TRUE once reaped, with
+ * everything it wrote read. */
+gboolean dn_batch_worker_reap (DnBatchWorker *worker, gint64 timeout_us);
+
+/* Kills the child and whatever it started (its process group). */
+void dn_batch_worker_kill (DnBatchWorker *worker);
+
+/* Closes the pipes and frees the buffers; the child must be reaped. */
+void dn_batch_worker_release (DnBatchWorker *worker);
+
+/* "SIGSEGV" for SIGSEGV, and so on; NULL for a signal without a name here. */
+const char *dn_batch_signal_name (int sig);
+
+/* {"code": @code, "message": @message}: a new object. */
+JsonObject *dn_batch_error_object (const char *code, const char *message);
+
+/* Fills @outcome from a reaped @worker: its messages, or the error a
+ * timeout (@timeout seconds), a crash or the @max_memory cap (bytes) makes. */
+void dn_batch_worker_outcome (const DnBatchWorker *worker, double timeout, guint64 max_memory,
+                              DnBatchOutcome *outcome);
+
+/* Sets the status, skipped and err fields of @outcome from the others. */
+void dn_batch_outcome_resolve (DnBatchOutcome *outcome);
+
+/* Frees what @outcome holds. */
+void dn_batch_outcome_clear (DnBatchOutcome *outcome);
+
+/* ------------------------------------------------------------------------
+ * The manifest (dn-batch-manifest.c): one JSON line per input. */
+
+#define DN_BATCH_MANIFEST_NAME "manifest.ndjson"
+
+/* The key of a manifest line: path, or path + '\n' + member. Free with g_free(). */
+char *dn_batch_manifest_key (JsonObject *line);
+
+/* Reads a manifest: key → last line for that key (JsonObject). Lines that do
+ * not parse (a torn last line after a crash) are ignored. Returns NULL when
+ * there is none. @lines, when not NULL, receives key → the raw line. */
+GHashTable *dn_batch_manifest_load (const char *path, GHashTable *lines);
+
+/* Opens the manifest for appending: truncated unless @append; when appending, a
+ * torn last line is cut off. Returns the descriptor, or -1 with @error set. */
+int dn_batch_manifest_open (const char *path, gboolean append, GError **error);
+
+/* Writes @line with "seconds" as @seconds in one write(), then fdatasync. */
+void dn_batch_manifest_append (int fd, const char *path, JsonObject *line, double seconds);
+
+/* Records a resolved @outcome of @input: removes a record that would now be
+ * stale, and appends its manifest line unless an identical one is already on
+ * record (settings->previous). Returns the line written (a new reference) or
+ * NULL. */
+JsonObject *dn_batch_manifest_record (int fd, const char *path, const DnBatchSettings *settings,
+                                      const DnBatchInput *input, const DnBatchOutcome *outcome);
 
 G_END_DECLS

@@ -22,10 +22,6 @@
 
 #include "dn-batch.h"
 
-#define MANIFEST_NAME "manifest.ndjson"
-#define MSG_CAP (1 << 20)   /* bytes kept of a child's messages */
-#define ERR_TAIL 4096       /* bytes kept of a child's stderr */
-#define SECONDS_PLACEHOLDER "@seconds@"
 
 static char *opt_output;
 static char *opt_to;
@@ -71,22 +67,6 @@ on_stop_signal (int sig)
 {
   stop_signal = sig;
 }
-
-typedef struct {
-  pid_t pid;
-  guint index;
-  int msg_fd;              /* -1 once at end of file */
-  int err_fd;
-  int pid_fd;              /* readable once the child has exited; -1 if none */
-  GString *msg;
-  GString *err;            /* the last ERR_TAIL bytes */
-  gint64 started;          /* monotonic µs */
-  gint64 ended;            /* when reaped */
-  gboolean timed_out;
-  int wstatus;
-  struct rusage ru;
-} DnBatchWorker;
-
 typedef struct {
   DnBatchSettings settings;
   DnBatchInputs inputs;
@@ -104,129 +84,13 @@ typedef struct {
   gboolean progress_shown;
 } DnBatch;
 
-/* ---------------------------------------------------------------- manifest */
-
-static char *
-manifest_key (JsonObject *line)
-{
-  const char *path = json_object_get_string_member_with_default (line, "path", NULL);
-  if (path == NULL)
-    return NULL;
-  const char *member = json_object_get_string_member_with_default (line, "member", NULL);
-  return member != NULL ? g_strconcat (path, "\n", member, NULL) : g_strdup (path);
-}
-
-/* Reads an earlier manifest: key → last line for that key. Lines that do not
- * parse (a torn last line after a crash) are ignored. Returns NULL when
- * there is no manifest. @lines, when not NULL, receives the raw lines. */
-static GHashTable *
-manifest_load (const char *path, GHashTable *lines)
-{
-  char *text = NULL;
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return NULL;
-  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) json_object_unref);
-  JsonParser *parser = json_parser_new ();
-  char **split = g_strsplit (text, "\n", -1);
-  for (char **l = split; *l != NULL; l++) {
-    if (**l == '\0' || !json_parser_load_from_data (parser, *l, -1, NULL))
-      continue;
-    JsonNode *root = json_parser_get_root (parser);
-    if (!JSON_NODE_HOLDS_OBJECT (root))
-      continue;
-    JsonObject *obj = json_node_get_object (root);
-    char *key = manifest_key (obj);
-    if (key == NULL)
-      continue;
-    if (lines != NULL)
-      g_hash_table_insert (lines, g_strdup (key), g_strdup (*l));
-    g_hash_table_insert (map, key, json_object_ref (obj));
-  }
-  g_strfreev (split);
-  g_object_unref (parser);
-  g_free (text);
-  return map;
-}
-
-/* Opens the manifest for appending: truncated for a new batch; on --resume
- * kept, minus a torn last line. */
-static int
-manifest_open (const char *path, gboolean resume, GError **error)
-{
-  int fd = open (path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC | (resume ? 0 : O_TRUNC), 0644);
-  if (fd < 0) {
-    int e = errno;
-    g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot open %s: %s", path, g_strerror (e));
-    return -1;
-  }
-  off_t size = lseek (fd, 0, SEEK_END);
-  if (size > 0) {
-    /* Find the last newline; whatever follows it is a torn line. */
-    off_t keep = size;
-    char c;
-    while (keep > 0 && pread (fd, &c, 1, keep - 1) == 1 && c != '\n')
-      keep--;
-    if (keep != size && ftruncate (fd, keep) != 0) {
-      int e = errno;
-      g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot repair %s: %s", path, g_strerror (e));
-      close (fd);
-      return -1;
-    }
-  }
-  return fd;
-}
-
-/* One line, one write(), then fsync: a kill at any moment leaves whole lines
- * (and at worst a torn last one, which resume drops). */
-static void
-manifest_append (DnBatch *b, JsonObject *line, double seconds)
-{
-  /* json-glib prints doubles with 17 digits (0.0060000000000000001); the
-   * seconds go in as a placeholder string and come out as "0.006". Quotes
-   * inside strings are escaped, so the placeholder cannot occur elsewhere. */
-  JsonNode *node = json_node_init_object (json_node_alloc (), line);
-  char *text = json_to_string (node, FALSE);
-  json_node_unref (node);
-  char num[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd (num, sizeof num, "%.3f", seconds);
-  static const char placeholder[] = "\"seconds\":\"" SECONDS_PLACEHOLDER "\"";
-  GString *t = g_string_new (text);
-  const char *at = strstr (text, placeholder);
-  if (at != NULL) {
-    gssize pos = at - text;
-    g_string_erase (t, pos, sizeof placeholder - 1);
-    g_string_insert (t, pos, num);
-    g_string_insert (t, pos, "\"seconds\":");
-  }
-  g_string_append_c (t, '\n');
-  char *full = g_string_free (t, FALSE);
-  gsize left = strlen (full);
-  const char *p = full;
-  while (left > 0) {
-    ssize_t n = write (b->manifest_fd, p, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      int e = errno;
-      dn_cli_error (b->manifest_path, "cannot write: %s", g_strerror (e));
-      break;
-    }
-    p += n;
-    left -= (gsize) n;
-  }
-  fdatasync (b->manifest_fd);
-  g_free (full);
-  g_free (text);
-}
-
 /* Rewrites the manifest with one line per input, in input order, through a
  * temporary file and a rename. */
 static void
 manifest_compact (DnBatch *b)
 {
   GHashTable *lines = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GHashTable *map = manifest_load (b->manifest_path, lines);
+  GHashTable *map = dn_batch_manifest_load (b->manifest_path, lines);
   if (map == NULL) {
     g_hash_table_unref (lines);
     return;
@@ -290,149 +154,20 @@ progress_show (DnBatch *b, gboolean force)
   fflush (stderr);
   b->progress_shown = TRUE;
 }
-
 /* ---------------------------------------------------------------- outcomes */
 
-static const char *
-signal_name (int sig)
-{
-  switch (sig) {
-  case SIGSEGV: return "SIGSEGV";
-  case SIGBUS: return "SIGBUS";
-  case SIGABRT: return "SIGABRT";
-  case SIGFPE: return "SIGFPE";
-  case SIGILL: return "SIGILL";
-  case SIGKILL: return "SIGKILL";
-  case SIGTERM: return "SIGTERM";
-  case SIGINT: return "SIGINT";
-  case SIGHUP: return "SIGHUP";
-  case SIGTRAP: return "SIGTRAP";
-  case SIGSYS: return "SIGSYS";
-  case SIGXCPU: return "SIGXCPU";
-  case SIGXFSZ: return "SIGXFSZ";
-  case SIGPIPE: return "SIGPIPE";
-  default: return NULL;
-  }
-}
-
-/* The last non-empty line of a child's stderr, or NULL. Newly allocated. */
-static char *
-last_line (const GString *err)
-{
-  char *copy = g_utf8_make_valid (err->str, (gssize) err->len);
-  g_strchomp (copy);
-  char *nl = strrchr (copy, '\n');
-  char *line = g_strdup (nl != NULL ? nl + 1 : copy);
-  g_free (copy);
-  g_strstrip (line);
-  if (*line == '\0') {
-    g_free (line);
-    return NULL;
-  }
-  if (strlen (line) > 300)
-    line[300] = '\0';
-  return line;
-}
-
-static gboolean
-looks_out_of_memory (const DnBatch *b, const GString *err, const struct rusage *ru)
-{
-  static const char *const marks[] = { "failed to allocate", "bad_alloc", "out of memory",
-                                       "cannot allocate memory", "memory exhausted", NULL };
-  char *lower = g_ascii_strdown (err->str, (gssize) err->len);
-  gboolean hit = FALSE;
-  for (guint i = 0; marks[i] != NULL && !hit; i++)
-    hit = strstr (lower, marks[i]) != NULL;
-  g_free (lower);
-  guint64 max = b->settings.max_memory;
-  /* ru_maxrss is in KiB; a cap reached by touched memory shows there too. */
-  if (!hit && max > 0 && (guint64) ru->ru_maxrss * 1024 >= max / 10 * 9)
-    hit = TRUE;
-  return hit;
-}
-
-static JsonObject *
-error_object (const char *code, const char *message)
-{
-  JsonObject *e = json_object_new ();
-  json_object_set_string_member (e, "code", code);
-  json_object_set_string_member (e, "message", message);
-  return e;
-}
-
 /* Records one outcome: manifest line, counters, the one-line failure
- * message. @start and @result are the child's messages (may be NULL);
- * @error, when set, overrides @result. */
+ * message. Frees what @o holds. */
 static void
-record_outcome (DnBatch *b, const DnBatchInput *in, JsonObject *start, JsonObject *result,
-                JsonObject *error, const char *signame, double seconds)
+record_outcome (DnBatch *b, const DnBatchInput *in, DnBatchOutcome *o)
 {
-  const char *status = error != NULL ? "failed"
-                       : json_object_get_string_member_with_default (result, "status", "failed");
-  gboolean skipped = error == NULL && json_object_has_member (result, "skipped");
-  JsonObject *err = error != NULL ? error
-                    : json_object_has_member (result, "error")
-                      ? json_object_ref (json_object_get_object_member (result, "error")) : NULL;
-  if (error == NULL && err == NULL && strcmp (status, "failed") == 0)
-    err = error_object ("failed", "no reason given");
-  const char *sha = start != NULL ? json_object_get_string_member_with_default (start, "sha256", NULL) : NULL;
-
-  char *record = dn_batch_record_path (&b->settings, in);
-  if (strcmp (status, "failed") == 0 && !skipped) {
-    /* A record left from an earlier run would now be stale. */
-    dn_batch_remove_temporaries (record);
-    unlink (record);
-  }
-
-  JsonObject *prev = b->settings.previous != NULL ? g_hash_table_lookup (b->settings.previous, in->key) : NULL;
-  gboolean prev_same = prev != NULL && sha != NULL &&
-                       g_strcmp0 (json_object_get_string_member_with_default (prev, "sha256", NULL), sha) == 0 &&
-                       g_strcmp0 (json_object_get_string_member_with_default (prev, "status", NULL), status) == 0;
-  if (!(skipped && prev_same)) {
-    JsonObject *line = json_object_new ();
-    json_object_set_string_member (line, "path", in->path);
-    if (in->member != NULL)
-      json_object_set_string_member (line, "member", in->member);
-    char *rel = g_strdup_printf ("%s.%s", in->rel, b->settings.extension);
-    json_object_set_string_member (line, "output", rel);
-    g_free (rel);
-    if (sha != NULL) {
-      json_object_set_string_member (line, "sha256", sha);
-      json_object_set_int_member (line, "bytes", json_object_get_int_member_with_default (start, "bytes", 0));
-    } else {
-      json_object_set_null_member (line, "sha256");
-      json_object_set_null_member (line, "bytes");
-    }
-    const char *reader = result != NULL ? json_object_get_string_member_with_default (result, "reader", NULL) : NULL;
-    if (reader == NULL && start != NULL)
-      reader = json_object_get_string_member_with_default (start, "reader", NULL);
-    if (reader != NULL && *reader != '\0')
-      json_object_set_string_member (line, "reader", reader);
-    else
-      json_object_set_null_member (line, "reader");
-    json_object_set_string_member (line, "status", status);
-    if (err != NULL)
-      json_object_set_object_member (line, "error", json_object_ref (err));
-    else
-      json_object_set_null_member (line, "error");
-    if (signame != NULL)
-      json_object_set_string_member (line, "signal", signame);
-    gint64 pages = result != NULL && error == NULL ? json_object_get_int_member_with_default (result, "pages", 0) : 0;
-    if (pages > 0)
-      json_object_set_int_member (line, "pages", pages);
-    else
-      json_object_set_null_member (line, "pages");
-    json_object_set_int_member (line, "warnings",
-                                result != NULL && error == NULL
-                                  ? json_object_get_int_member_with_default (result, "warnings", 0) : 0);
-    if (skipped)
-      json_object_set_null_member (line, "seconds");
-    else
-      json_object_set_string_member (line, "seconds", SECONDS_PLACEHOLDER);
-    json_object_set_string_member (line, "schema_version", DN_SCHEMA_VERSION);
-    manifest_append (b, line, seconds);
+  dn_batch_outcome_resolve (o);
+  JsonObject *line = dn_batch_manifest_record (b->manifest_fd, b->manifest_path, &b->settings, in, o);
+  if (line != NULL)
     json_object_unref (line);
-  }
+  const char *status = o->status;
+  gboolean skipped = o->skipped;
+  JsonObject *err = o->err;
 
   b->done++;
   if (skipped)
@@ -455,190 +190,33 @@ record_outcome (DnBatch *b, const DnBatchInput *in, JsonObject *start, JsonObjec
   } else {
     b->ok++;
   }
-  if (err != NULL)
-    json_object_unref (err);
-  g_free (record);
+  dn_batch_outcome_clear (o);
 }
 
-/* Parses the child's JSON lines into its start and result messages. */
+/* Records the outcome of a known-bad input, or of one no child could be
+ * started for. */
 static void
-parse_messages (const GString *msg, JsonObject **start, JsonObject **result)
+record_error (DnBatch *b, const DnBatchInput *in, const char *code, const char *message)
 {
-  *start = *result = NULL;
-  JsonParser *parser = json_parser_new ();
-  char **lines = g_strsplit (msg->str, "\n", -1);
-  for (char **l = lines; *l != NULL; l++) {
-    if (**l == '\0' || !json_parser_load_from_data (parser, *l, -1, NULL))
-      continue;
-    JsonNode *root = json_parser_get_root (parser);
-    if (!JSON_NODE_HOLDS_OBJECT (root))
-      continue;
-    JsonObject *obj = json_node_get_object (root);
-    JsonObject **slot = json_object_has_member (obj, "status") ? result : start;
-    if (*slot == NULL)
-      *slot = json_object_ref (obj);
-  }
-  g_strfreev (lines);
-  g_object_unref (parser);
+  DnBatchOutcome o = { .error = dn_batch_error_object (code, message) };
+  record_outcome (b, in, &o);
 }
 
 static void
 worker_finish (DnBatch *b, DnBatchWorker *w)
 {
   const DnBatchInput *in = b->inputs.items->pdata[w->index];
-  int wstatus = w->wstatus;
-  const struct rusage *ru = &w->ru;
-  double seconds = (double) (w->ended - w->started) / G_USEC_PER_SEC;
-  JsonObject *start, *result;
-  parse_messages (w->msg, &start, &result);
-  JsonObject *error = NULL;
-  const char *signame = NULL;
-  if (w->timed_out) {
-    char *m = g_strdup_printf ("timed out after %g s", b->timeout);
-    error = error_object ("timeout", m);
-    g_free (m);
-  } else if (result == NULL && WIFSIGNALED (wstatus)) {
-    int sig = WTERMSIG (wstatus);
-    signame = signal_name (sig);
-    char *sigtext = signame != NULL ? g_strdup (signame) : g_strdup_printf ("signal %d", sig);
-    char *tail = last_line (w->err);
-    char *m;
-    if (looks_out_of_memory (b, w->err, ru)) {
-      m = g_strdup_printf ("memory limit of %" G_GUINT64_FORMAT " MiB exceeded (killed by %s)",
-                           b->settings.max_memory / (1024 * 1024), sigtext);
-      error = error_object ("limit", m);
-    } else {
-      m = tail != NULL ? g_strdup_printf ("crashed: killed by %s (%s): %s", sigtext, strsignal (sig), tail)
-                       : g_strdup_printf ("crashed: killed by %s (%s)", sigtext, strsignal (sig));
-      error = error_object ("failed", m);
-    }
-    g_free (m);
-    g_free (tail);
-    g_free (sigtext);
-  } else if (result == NULL) {
-    char *tail = last_line (w->err);
-    char *m = g_strdup_printf ("the conversion process exited with status %d without a result%s%s",
-                               WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : -1,
-                               tail != NULL ? ": " : "", tail != NULL ? tail : "");
-    error = error_object ("failed", m);
-    g_free (m);
-    g_free (tail);
-  }
-  if (w->timed_out || result == NULL) {
+  DnBatchOutcome o;
+  dn_batch_worker_outcome (w, b->timeout, b->settings.max_memory, &o);
+  if (w->timed_out || o.result == NULL) {
     char *record = dn_batch_record_path (&b->settings, in);
     dn_batch_remove_temporaries (record);
     g_free (record);
   }
-  record_outcome (b, in, start, result, error, signame, seconds);
-  if (start != NULL)
-    json_object_unref (start);
-  if (result != NULL)
-    json_object_unref (result);
+  record_outcome (b, in, &o);
 }
 
 /* ---------------------------------------------------------------- workers */
-
-static gboolean
-worker_spawn (DnBatch *b, guint index, DnBatchWorker *w, GError **error)
-{
-  int mp[2], ep[2];
-  if (pipe2 (mp, O_CLOEXEC) != 0) {
-    int e = errno;
-    g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot create a pipe: %s", g_strerror (e));
-    return FALSE;
-  }
-  if (pipe2 (ep, O_CLOEXEC) != 0) {
-    int e = errno;
-    close (mp[0]);
-    close (mp[1]);
-    g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot create a pipe: %s", g_strerror (e));
-    return FALSE;
-  }
-  fflush (stdout);
-  fflush (stderr);
-  pid_t pid = fork ();
-  if (pid < 0) {
-    int e = errno;
-    close (mp[0]);
-    close (mp[1]);
-    close (ep[0]);
-    close (ep[1]);
-    g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot start a conversion process: %s", g_strerror (e));
-    return FALSE;
-  }
-  if (pid == 0) {
-    close (mp[0]);
-    close (ep[0]);
-    if (b->manifest_fd >= 0)
-      close (b->manifest_fd);
-    dn_batch_child_run (&b->settings, b->inputs.items->pdata[index], mp[1], ep[1]);
-  }
-  /* Also here, so that a kill of the group right after fork() reaches it. */
-  setpgid (pid, pid);
-  close (mp[1]);
-  close (ep[1]);
-  g_unix_set_fd_nonblocking (mp[0], TRUE, NULL);
-  g_unix_set_fd_nonblocking (ep[0], TRUE, NULL);
-  memset (w, 0, sizeof *w);
-  w->pid = pid;
-  w->index = index;
-  w->msg_fd = mp[0];
-  w->err_fd = ep[0];
-  w->pid_fd = -1;
-#ifdef SYS_pidfd_open
-  /* Polled with the pipes, so the end of the child wakes us at once. */
-  w->pid_fd = (int) syscall (SYS_pidfd_open, pid, 0);
-#endif
-  w->msg = g_string_new (NULL);
-  w->err = g_string_new (NULL);
-  w->started = g_get_monotonic_time ();
-  return TRUE;
-}
-
-/* Reads what is there; closes @fd at end of file. */
-static void
-drain (int *fd, GString *into, gsize cap, gboolean keep_tail)
-{
-  char buf[8192];
-  for (;;) {
-    ssize_t n = read (*fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return;  /* EAGAIN: nothing more for now */
-    if (n == 0) {
-      close (*fd);
-      *fd = -1;
-      return;
-    }
-    if (into->len + (gsize) n <= cap)
-      g_string_append_len (into, buf, n);
-    else if (keep_tail) {
-      g_string_append_len (into, buf, n);
-      g_string_erase (into, 0, (gssize) (into->len - cap));
-    }
-  }
-}
-
-static void
-worker_release (DnBatchWorker *w)
-{
-  if (w->msg_fd >= 0)
-    close (w->msg_fd);
-  if (w->err_fd >= 0)
-    close (w->err_fd);
-  if (w->pid_fd >= 0)
-    close (w->pid_fd);
-  g_string_free (w->msg, TRUE);
-  g_string_free (w->err, TRUE);
-}
-
-static void
-worker_kill (DnBatchWorker *w)
-{
-  kill (-w->pid, SIGKILL);
-  kill (w->pid, SIGKILL);
-}
 
 /* Starts children until -j are running or the inputs run out; inputs known
  * bad from the start are recorded on the way. */
@@ -650,20 +228,18 @@ fill_slots (DnBatch *b, GArray *running, guint *next_io)
   while ((int) running->len < b->jobs && next < items->len) {
     const DnBatchInput *in = items->pdata[next];
     if (in->error != NULL) {
-      JsonObject *e = error_object (dn_error_code_name (in->error->code), in->error->message);
-      record_outcome (b, in, NULL, NULL, e, NULL, 0);
+      record_error (b, in, dn_error_code_name (in->error->code), in->error->message);
       next++;
       continue;
     }
     DnBatchWorker w;
     GError *error = NULL;
-    if (!worker_spawn (b, next, &w, &error)) {
+    if (!dn_batch_worker_spawn (&b->settings, in, next, &w, &error)) {
       if (running->len > 0) {
         g_error_free (error);
         break;   /* out of processes: wait for one to end */
       }
-      JsonObject *e = error_object ("io", error->message);
-      record_outcome (b, in, NULL, NULL, e, NULL, 0);
+      record_error (b, in, "io", error->message);
       g_error_free (error);
       next++;
       continue;
@@ -713,40 +289,11 @@ batch_run (DnBatch *b)
     if (rc < 0 && errno != EINTR)
       g_usleep (1000);
 
-    now = g_get_monotonic_time ();
     GArray *finished = g_array_new (FALSE, TRUE, sizeof (DnBatchWorker));
     for (guint i = 0; i < running->len;) {
       DnBatchWorker *w = &g_array_index (running, DnBatchWorker, i);
-      if (w->msg_fd >= 0)
-        drain (&w->msg_fd, w->msg, MSG_CAP, FALSE);
-      if (w->err_fd >= 0)
-        drain (&w->err_fd, w->err, ERR_TAIL, TRUE);
-      int wstatus = 0;
-      struct rusage ru = { 0 };
-      pid_t reaped = 0;
-      /* Checked every round, not only after end of file: something the child
-       * started may hold its pipes open after it is gone. WNOWAIT leaves it
-       * a zombie, so its process group cannot be reused before the kill. */
-      siginfo_t si;
-      memset (&si, 0, sizeof si);
-      if (waitid (P_PID, (id_t) w->pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == w->pid) {
-        kill (-w->pid, SIGKILL);   /* anything the child left running */
-        while ((reaped = wait4 (w->pid, &wstatus, 0, &ru)) < 0 && errno == EINTR)
-          ;
-      } else if (timeout_us > 0 && now - w->started >= timeout_us) {
-        worker_kill (w);
-        while ((reaped = wait4 (w->pid, &wstatus, 0, &ru)) < 0 && errno == EINTR)
-          ;
-        w->timed_out = TRUE;
-      }
-      if (reaped == w->pid) {
-        if (w->msg_fd >= 0)
-          drain (&w->msg_fd, w->msg, MSG_CAP, FALSE);
-        if (w->err_fd >= 0)
-          drain (&w->err_fd, w->err, ERR_TAIL, TRUE);
-        w->ended = g_get_monotonic_time ();
-        w->wstatus = wstatus;
-        w->ru = ru;
+      dn_batch_worker_drain (w);
+      if (dn_batch_worker_reap (w, timeout_us)) {
         g_array_append_val (finished, *w);
         g_array_remove_index (running, i);
       } else {
@@ -760,7 +307,7 @@ batch_run (DnBatch *b)
     for (guint i = 0; i < finished->len; i++) {
       DnBatchWorker *w = &g_array_index (finished, DnBatchWorker, i);
       worker_finish (b, w);
-      worker_release (w);
+      dn_batch_worker_release (w);
     }
     g_array_unref (finished);
     progress_show (b, FALSE);
@@ -771,13 +318,13 @@ batch_run (DnBatch *b)
    * --resume does them again. */
   for (guint i = 0; i < running->len; i++) {
     DnBatchWorker *w = &g_array_index (running, DnBatchWorker, i);
-    worker_kill (w);
+    dn_batch_worker_kill (w);
     while (waitpid (w->pid, NULL, 0) < 0 && errno == EINTR)
       ;
     char *record = dn_batch_record_path (&b->settings, items->pdata[w->index]);
     dn_batch_remove_temporaries (record);
     g_free (record);
-    worker_release (w);
+    dn_batch_worker_release (w);
   }
   g_array_unref (running);
   return sig;
@@ -804,7 +351,7 @@ print_summary (DnBatch *b, int sig)
   GString *s = g_string_new (NULL);
   if (sig != 0)
     g_string_append_printf (s, "interrupted by %s after %u of %u inputs (rerun with --resume to finish): ",
-                            signal_name (sig) != NULL ? signal_name (sig) : "a signal", b->done,
+                            dn_batch_signal_name (sig) != NULL ? dn_batch_signal_name (sig) : "a signal", b->done,
                             b->inputs.items->len);
   else
     g_string_append_printf (s, "%u inputs: ", b->inputs.items->len);
@@ -936,11 +483,11 @@ dn_cmd_batch (int argc, char **argv)
   }
   dn_batch_inputs_dedupe (&b.inputs);
 
-  b.manifest_path = g_build_filename (opt_output, MANIFEST_NAME, NULL);
+  b.manifest_path = g_build_filename (opt_output, DN_BATCH_MANIFEST_NAME, NULL);
   /* Partial records an earlier run left when it was killed. */
   dn_batch_remove_all_temporaries (opt_output, b.settings.extension);
   if (opt_resume) {
-    b.settings.previous = manifest_load (b.manifest_path, NULL);
+    b.settings.previous = dn_batch_manifest_load (b.manifest_path, NULL);
     if (b.settings.previous != NULL && opt_retry_failed) {
       /* Forget earlier failures so they are converted again. */
       GHashTableIter it;
@@ -952,7 +499,7 @@ dn_cmd_batch (int argc, char **argv)
     }
   }
   GError *error = NULL;
-  b.manifest_fd = manifest_open (b.manifest_path, opt_resume, &error);
+  b.manifest_fd = dn_batch_manifest_open (b.manifest_path, opt_resume, &error);
   if (b.manifest_fd < 0) {
     dn_cli_error (opt_output, "%s", error->message);
     g_error_free (error);
