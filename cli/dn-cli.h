@@ -36,5 +36,7 @@ gboolean dn_cli_prefault_heap (guint64 input_bytes);
 int dn_cmd_convert (int argc, char **argv);
 int dn_cmd_formats (int argc, char **argv);
 int dn_cmd_batch (int argc, char **argv);
+int dn_cmd_serve (int argc, char **argv);
+int dn_cmd_watch (int argc, char **argv);
 
 G_END_DECLS

@@ -18,7 +18,18 @@ static const DnCommand commands[] = {
   { "convert", dn_cmd_convert, "convert one document into a record" },
   { "batch", dn_cmd_batch, "convert many documents (folders, .zip archives) into OUTDIR" },
   { "formats", dn_cmd_formats, "list readers and writers, and refused plugins" },
+  { "serve", dn_cmd_serve, "convert documents sent over HTTP (PUT /convert)" },
+  { "watch", dn_cmd_watch, "convert every file that arrives in a folder" },
 };
+
+#ifndef DN_HAVE_SOUP
+int
+dn_cmd_serve (int argc, char **argv)
+{
+  dn_cli_error ("serve", "unavailable: this docnorm was built without libsoup-3.0 (install libsoup-3.0-dev and rebuild)");
+  return DN_EXIT_USAGE;
+}
+#endif
 
 static void
 print_usage (FILE *to)
