@@ -70,6 +70,7 @@ typedef struct {
   char *token;                 /* NULL: no token, loopback only */
   char *spool;
   gboolean draining;
+  gboolean close_connections;  /* no keep-alive: see dn_cmd_serve() */
   guint admitted;              /* /convert requests let in and not yet finished */
   guint running;
   GQueue pending;              /* DnServeRequest* waiting for a slot */
@@ -410,6 +411,8 @@ static void
 on_early (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
 {
   DnServe *sv = data;
+  if (sv->close_connections)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
   if (!check_access (sv, msg, path)) {
     refuse_body (msg);
     return;
@@ -1055,6 +1058,10 @@ dn_cmd_serve (int argc, char **argv)
     g_error_free (error);
     goto out;
   }
+  /* libsoup before 3.3 never closes an idle kept-alive connection that its
+   * client has closed (CLOSE_WAIT, one descriptor each for good; fixed by
+   * libsoup commit d20c6601): there, every connection serves one request. */
+  sv.close_connections = soup_get_major_version () == 3 && soup_get_minor_version () < 3;
   char *header = g_strdup_printf ("docnorm/%s ", DN_VERSION);
   sv.server = soup_server_new ("server-header", header, NULL);
   g_free (header);
