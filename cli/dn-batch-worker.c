@@ -169,6 +169,40 @@ dn_batch_outcome_clear (DnBatchOutcome *o)
   g_clear_pointer (&o->err, json_object_unref);
 }
 
+const char *
+dn_batch_writer_extension (const DnPluginDesc *writer)
+{
+  const char *const *exts = writer->extensions;
+  return exts != NULL && exts[0] != NULL ? exts[0] : writer->name;
+}
+
+gboolean
+dn_batch_settings_init (DnBatchSettings *s, const char *command, const char *to, gboolean raw,
+                        gboolean pretty, gboolean hints, gint64 max_input_mb, char **limits,
+                        gint64 max_memory_mib)
+{
+  s->reg = dn_cli_registry_new ();
+  s->writer = dn_registry_find_writer (s->reg, to != NULL ? to : "json");
+  if (s->writer == NULL) {
+    dn_cli_error (command, "no writer named '%s' (see docnorm formats)", to != NULL ? to : "json");
+    return FALSE;
+  }
+  /* Loaded once here rather than again in every forked child. */
+  dn_registry_load_all (s->reg);
+  s->extension = dn_batch_writer_extension (s->writer);
+  dn_convert_options_init (&s->convert);
+  s->convert.analyse = !raw;
+  s->convert.write.pretty = pretty;
+  s->convert.write.with_hints = hints;
+  if (max_input_mb >= 0)
+    s->convert.read.limits.max_input_bytes = (guint64) max_input_mb * 1024 * 1024;
+  if (!dn_cli_apply_limits (&s->convert.read.limits, limits, command))
+    return FALSE;
+  s->max_memory = (guint64) max_memory_mib * 1024 * 1024;
+  s->parent_pid = getpid ();
+  return TRUE;
+}
+
 /* In the child: keeps only @msg_fd and @err_fd of the inherited
  * descriptors, as 3 and 4 (fork() copies every descriptor, CLOEXEC or not:
  * a server's sockets would otherwise stay open as long as the child runs). */

@@ -46,6 +46,20 @@ typedef struct {
 
 void dn_batch_input_free (DnBatchInput *input);
 
+/* The extension of @writer's records, without the dot (its first, else its
+ * name). Borrowed from @writer. */
+const char *dn_batch_writer_extension (const DnPluginDesc *writer);
+
+/* Fills @settings from the options batch and watch share: a registry with
+ * every module loaded (once, before any fork), the writer @to (NULL = json)
+ * and its extension, the conversion options, --max-input-mb (-1 = default),
+ * --limit and --max-memory (MiB), and the parent's pid. On a bad value prints
+ * the one-line error for @command and returns FALSE; settings->reg is the
+ * caller's to free either way. */
+gboolean dn_batch_settings_init (DnBatchSettings *settings, const char *command, const char *to,
+                                 gboolean raw, gboolean pretty, gboolean hints, gint64 max_input_mb,
+                                 char **limits, gint64 max_memory_mib);
+
 /* Adds @arg: a file, a folder (walked recursively, hidden entries skipped,
  * globs applied) or a .zip archive (expanded into its members). A missing
  * path becomes one input that fails with DN_ERROR_IO. */

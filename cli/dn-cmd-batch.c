@@ -422,31 +422,13 @@ dn_cmd_batch (int argc, char **argv)
   DnBatch b;
   memset (&b, 0, sizeof b);
   b.manifest_fd = -1;
-  b.settings.reg = dn_cli_registry_new ();
-  b.settings.writer = dn_registry_find_writer (b.settings.reg, opt_to != NULL ? opt_to : "json");
-  if (b.settings.writer == NULL) {
-    dn_cli_error ("batch", "no writer named '%s' (see docnorm formats)", opt_to != NULL ? opt_to : "json");
+  if (!dn_batch_settings_init (&b.settings, "batch", opt_to, opt_raw, opt_pretty, opt_hints, opt_max_input_mb,
+                               opt_limits, opt_max_memory)) {
     dn_registry_free (b.settings.reg);
     goto out;
   }
-  /* Loaded once here rather than again in every forked child. */
-  dn_registry_load_all (b.settings.reg);
-  const char *const *exts = b.settings.writer->extensions;
-  b.settings.extension = exts != NULL && exts[0] != NULL ? exts[0] : b.settings.writer->name;
   b.settings.outdir = opt_output;
-  dn_convert_options_init (&b.settings.convert);
-  b.settings.convert.analyse = !opt_raw;
-  b.settings.convert.write.pretty = opt_pretty;
-  b.settings.convert.write.with_hints = opt_hints;
-  if (opt_max_input_mb >= 0)
-    b.settings.convert.read.limits.max_input_bytes = (guint64) opt_max_input_mb * 1024 * 1024;
-  if (!dn_cli_apply_limits (&b.settings.convert.read.limits, opt_limits, "batch")) {
-    dn_registry_free (b.settings.reg);
-    goto out;
-  }
-  b.settings.max_memory = (guint64) opt_max_memory * 1024 * 1024;
   b.settings.resume = opt_resume;
-  b.settings.parent_pid = getpid ();
   b.timeout = opt_timeout;
   b.jobs = opt_jobs > 0 ? opt_jobs : (int) MAX (1, g_get_num_processors ());
   b.retry_failed = opt_retry_failed;

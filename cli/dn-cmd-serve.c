@@ -672,8 +672,7 @@ handle_convert (DnServe *sv, SoupServerMessage *msg, GHashTable *query)
   req->writer = choose_writer (sv, msg, query);
   if (req->writer == NULL)
     return;
-  const char *const *exts = req->writer->extensions;
-  req->extension = g_strdup (exts != NULL && exts[0] != NULL ? exts[0] : req->writer->name);
+  req->extension = g_strdup (dn_batch_writer_extension (req->writer));
   const char *pw = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "X-Docnorm-Password");
   if (pw != NULL) {
     req->password = g_strdup (pw);

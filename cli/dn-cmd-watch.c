@@ -398,30 +398,13 @@ dn_cmd_watch (int argc, char **argv)
     dn_cli_error ("watch", "--jobs, --timeout, --max-memory and --settle take numbers of 0 or more");
     goto out;
   }
-  w.settings.reg = dn_cli_registry_new ();
-  w.settings.writer = dn_registry_find_writer (w.settings.reg, opt_to != NULL ? opt_to : "json");
-  if (w.settings.writer == NULL) {
-    dn_cli_error ("watch", "no writer named '%s' (see docnorm formats)", opt_to != NULL ? opt_to : "json");
+  if (!dn_batch_settings_init (&w.settings, "watch", opt_to, opt_raw, opt_pretty, opt_hints, opt_max_input_mb,
+                               opt_limits, opt_max_memory))
     goto out;
-  }
-  /* Loaded once here rather than again in every forked child. */
-  dn_registry_load_all (w.settings.reg);
-  const char *const *exts = w.settings.writer->extensions;
-  w.settings.extension = exts != NULL && exts[0] != NULL ? exts[0] : w.settings.writer->name;
   w.settings.outdir = opt_output;
-  dn_convert_options_init (&w.settings.convert);
-  w.settings.convert.analyse = !opt_raw;
-  w.settings.convert.write.pretty = opt_pretty;
-  w.settings.convert.write.with_hints = opt_hints;
-  if (opt_max_input_mb >= 0)
-    w.settings.convert.read.limits.max_input_bytes = (guint64) opt_max_input_mb * 1024 * 1024;
-  if (!dn_cli_apply_limits (&w.settings.convert.read.limits, opt_limits, "watch"))
-    goto out;
-  w.settings.max_memory = (guint64) opt_max_memory * 1024 * 1024;
   /* Resume is what makes a restart safe: bytes already on record are not
    * recorded twice. */
   w.settings.resume = TRUE;
-  w.settings.parent_pid = getpid ();
   w.timeout = opt_timeout;
   w.settle_us = (gint64) (opt_settle * G_USEC_PER_SEC);
   w.jobs = opt_jobs > 0 ? (guint) opt_jobs : MAX (1, g_get_num_processors ());
