@@ -1078,9 +1078,23 @@ dn_cmd_serve (int argc, char **argv)
   sv.loop = g_main_loop_new (NULL, FALSE);
   guint term_source = g_unix_signal_add (SIGTERM, on_stop, &sv);
   guint int_source = g_unix_signal_add (SIGINT, on_stop, &sv);
-  GSList *uris = soup_server_get_uris (sv.server);
-  char *uri = uris != NULL ? g_uri_to_string (uris->data) : g_strdup (listen);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* The address bound, port 0 resolved. (Not soup_server_get_uris(): in
+   * libsoup 3.2 it leaks the addresses it asks for.) */
+  GSList *listeners = soup_server_get_listeners (sv.server);
+  GSocketAddress *bound = listeners != NULL ? g_socket_get_local_address (listeners->data, NULL) : NULL;
+  g_slist_free (listeners);
+  char *uri;
+  if (bound != NULL) {
+    GInetSocketAddress *isa = G_INET_SOCKET_ADDRESS (bound);
+    char *host = g_inet_address_to_string (g_inet_socket_address_get_address (isa));
+    gboolean v6 = g_inet_address_get_family (g_inet_socket_address_get_address (isa)) == G_SOCKET_FAMILY_IPV6;
+    uri = g_strdup_printf ("http://%s%s%s:%u/", v6 ? "[" : "", host, v6 ? "]" : "",
+                           g_inet_socket_address_get_port (isa));
+    g_free (host);
+    g_object_unref (bound);
+  } else {
+    uri = g_strdup (listen);
+  }
   fprintf (stderr, "docnorm serve: listening on %s (%u workers, queue %u%s)\n", uri, sv.jobs, sv.queue_max,
            sv.token != NULL ? ", token required" : ", loopback only");
   fflush (stderr);

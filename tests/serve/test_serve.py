@@ -232,8 +232,10 @@ def test_drain():
 
 
 def test_load(s):
-    """500 requests, 8 at a time: every one answered 200, then no child
-    process and no descriptor more than before."""
+    """500 requests, 8 at a time (200 under the sanitizers, where each fork
+    copies terabytes of shadow mappings' page tables): every one answered
+    200, then no child process and no descriptor more than before."""
+    n = 200 if os.environ.get("DN_TEST_SANITIZED") else 500
     data = read(os.path.join(SAMPLES, SAMPLE["txt"]))
     s.convert(data)   # warm up
     wait_until(lambda: not s.children(), 10)
@@ -242,21 +244,21 @@ def test_load(s):
     started = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         futures = [pool.submit(s.convert, data if i % 5 else b"DNTEST-OK %d" % i, "", None, timeout=60)
-                   for i in range(500)]
+                   for i in range(n)]
         for f in futures:
             try:
                 st = f.result(timeout=120)[0]
             except Exception as e:  # noqa: BLE001 — any failure counts
                 st = repr(e)
             statuses[st] = statuses.get(st, 0) + 1
-    print("load: 500 requests in %.1f s" % (time.monotonic() - started))
-    check("load: 500 requests at 8 concurrent, all 200", statuses == {200: 500}, statuses)
+    print("load: %d requests in %.1f s" % (n, time.monotonic() - started))
+    check("load: %d requests at 8 concurrent, all 200" % n, statuses == {200: n}, statuses)
     check("load: no child process left", wait_until(lambda: not s.children(), 10), s.children())
     check("load: no descriptor leaked", wait_until(lambda: s.fds() <= fds_before, 10), (fds_before, s.fds()))
     st, metrics = s.request("GET", "/metrics")[0], s.request("GET", "/metrics")[2].decode()
     done = sum(int(l.split()[-1]) for l in metrics.splitlines()
                if l.startswith("docnorm_documents_converted_total"))
-    check("load: /metrics counted every conversion", done >= 500, done)
+    check("load: /metrics counted every conversion", done >= n, done)
 
 
 def main():
