@@ -317,6 +317,22 @@ schedule (DnServe *sv)
   }
 }
 
+static gboolean
+on_quit (gpointer data)
+{
+  DnServe *sv = data;
+  g_main_loop_quit (sv->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Quits once libsoup is done with the message being finished: it closes
+ * the connection after this signal. */
+static void
+quit_soon (DnServe *sv)
+{
+  g_idle_add_full (G_PRIORITY_LOW, on_quit, sv, NULL);
+}
+
 /* The message is done with (answered, or its client went away). */
 static void
 on_message_finished (SoupServerMessage *msg, gpointer data)
@@ -337,7 +353,7 @@ on_message_finished (SoupServerMessage *msg, gpointer data)
   request_cleanup_files (req);
   sv->admitted--;
   if (sv->draining && sv->admitted == 0)
-    g_main_loop_quit (sv->loop);
+    quit_soon (sv);
 }
 
 static void
@@ -906,7 +922,7 @@ on_stop (gpointer data)
              sv->admitted == 1 ? "" : "s", sv->admitted == 1 ? "es" : "");
   sv->draining = TRUE;
   if (sv->admitted == 0)
-    g_main_loop_quit (sv->loop);
+    quit_soon (sv);
   return G_SOURCE_CONTINUE;
 }
 
@@ -1105,6 +1121,9 @@ dn_cmd_serve (int argc, char **argv)
   g_source_remove (term_source);
   g_source_remove (int_source);
   soup_server_disconnect (sv.server);
+  /* Lets the connections just closed be freed. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   status = DN_EXIT_OK;
 
 out:
