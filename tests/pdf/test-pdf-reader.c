@@ -1,6 +1,7 @@
 /* The PDF reader linked statically (DN_PLUGIN_STATIC): probe scores, the
  * limits in DnReadOptions, error codes, and that poppler's diagnostics
  * never escape the reader. Samples come from $PDF_SAMPLES. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 
 #include "docnorm.h"
+#include "dn-pdf-render.h"
 
 const DnPluginDesc *dn_plugin_pdf_get_desc (void);
 
@@ -147,6 +149,49 @@ test_poppler_is_silent (void **state)
   assert_int_equal (escaped_logs, 0);
 }
 
+/* A page renders at the size its dpi gives, with ink on white, encodes as
+ * PNG, and a pixel cap or an absurd dpi is refused with a reason. */
+static void
+test_render_page (void **state)
+{
+  g_autoptr (GBytes) data = load ("seed-001.pdf");
+  g_autoptr (GError) error = NULL;
+  PopplerDocument *pdf = poppler_document_new_from_bytes (data, NULL, &error);
+  assert_non_null (pdf);
+  PopplerPage *page = poppler_document_get_page (pdf, 0);
+  double w_pt, h_pt;
+  poppler_page_get_size (page, &w_pt, &h_pt);
+
+  cairo_surface_t *s = dn_pdf_render_page (page, 100, 0, &error);
+  assert_non_null (s);
+  int w = cairo_image_surface_get_width (s), h = cairo_image_surface_get_height (s);
+  assert_int_equal (w, (int) ceil (w_pt * 100 / 72));
+  assert_int_equal (h, (int) ceil (h_pt * 100 / 72));
+  /* The corner is paper, and some pixel is not. */
+  const guint8 *px = cairo_image_surface_get_data (s);
+  int stride = cairo_image_surface_get_stride (s);
+  assert_int_equal (((const guint32 *) px)[0] & 0xffffff, 0xffffff);
+  gsize dark = 0;
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++)
+      if ((((const guint32 *) (px + (gsize) y * stride))[x] & 0xff) < 0x80)
+        dark++;
+  assert_true (dark > 1000);
+  g_autoptr (GBytes) png = dn_pdf_surface_to_png (s, &error);
+  assert_non_null (png);
+  assert_memory_equal (g_bytes_get_data (png, NULL), "\x89PNG\r\n\x1a\n", 8);
+  cairo_surface_destroy (s);
+
+  assert_null (dn_pdf_render_page (page, 300, 1000000, &error));
+  assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_LIMIT));
+  assert_non_null (strstr (error->message, "1000000 pixels"));
+  g_clear_error (&error);
+  assert_null (dn_pdf_render_page (page, 0, 0, &error));
+  assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_FAILED));
+  g_object_unref (page);
+  g_object_unref (pdf);
+}
+
 int
 main (void)
 {
@@ -156,6 +201,7 @@ main (void)
     cmocka_unit_test (test_node_limit),
     cmocka_unit_test (test_errors),
     cmocka_unit_test (test_poppler_is_silent),
+    cmocka_unit_test (test_render_page),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
