@@ -25,10 +25,6 @@ gboolean dn_pdf_page_needs_ocr (DnOcr *ocr, const GArray *page_glyphs, guint n_t
 GArray *dn_pdf_ocr_page (DnOcr *ocr, PopplerPage *page, DnDocument *doc, int page_no,
                          GArray **ocr_glyphs_out, GError **error);
 
-/* Marks every block in @res as recognised (DN_HINT_OCR) with the mean
- * confidence of the glyphs of @ocr_glyphs inside its box. */
-void dn_pdf_ocr_mark_blocks (const DnPdfPageResult *res, const GArray *ocr_glyphs);
-
 /* Images that cover most of a recognised page are the scan itself, not
  * figures: drops those covering at least half of @page_w × @page_h. */
 void dn_pdf_ocr_drop_scan_images (GArray *images, double page_w, double page_h);
