@@ -123,6 +123,56 @@ drop_cjk_spaces (GArray *glyphs, guint from)
   g_array_set_size (glyphs, out);
 }
 
+/* Engines read full-width punctuation as its ASCII look-alike: ，as ','
+ * and （ as '('. Chinese text sets its marks full-width, and the page's
+ * geometry did not tell the two apart reliably (measured on seed-001's
+ * scan: Tesseract's boxes for marks are too loose), so the context does:
+ * a comma, colon, semicolon, ! or ? after a CJK character becomes
+ * full-width. Brackets are left as recognised: reports mix 「(APEC)」 and
+ * 「（一）」 next to Han characters, and neither context nor geometry told
+ * which a page has. */
+static gunichar
+full_width_of (gunichar c)
+{
+  switch (c) {
+  case ',': return 0xFF0C;
+  case ':': return 0xFF1A;
+  case ';': return 0xFF1B;
+  case '!': return 0xFF01;
+  case '?': return 0xFF1F;
+  default: return 0;
+  }
+}
+
+/* The nearest glyph of @i's line before it that is not a space; NULL at
+ * the line's start. */
+static const DnOcrGlyph *
+previous_on_line (const GArray *glyphs, guint from, guint i)
+{
+  for (guint k = i; k-- > from;) {
+    const DnOcrGlyph *n = &g_array_index (glyphs, DnOcrGlyph, k);
+    if (n->c == '\n')
+      return NULL;
+    if (n->c != ' ')
+      return n;
+  }
+  return NULL;
+}
+
+static void
+restore_full_width (GArray *glyphs, guint from)
+{
+  for (guint i = from; i < glyphs->len; i++) {
+    DnOcrGlyph *g = &g_array_index (glyphs, DnOcrGlyph, i);
+    gunichar wide = full_width_of (g->c);
+    if (wide == 0)
+      continue;
+    const DnOcrGlyph *n = previous_on_line (glyphs, from, i);
+    if (n != NULL && is_cjk (n->c) && full_width_of (n->c) == 0)
+      g->c = wide;
+  }
+}
+
 /* The page's mean word confidence: each glyph's word confidence, weighted
  * by characters. */
 static double
@@ -188,6 +238,7 @@ dn_ocr_recognise (DnOcr *ocr, DnDocument *doc, int page, const guint8 *gray, int
     g_propagate_error (error, local);
     return FALSE;
   }
+  restore_full_width (glyphs, from);
   drop_cjk_spaces (glyphs, from);
   guint n_chars = 0;
   double conf = mean_confidence (glyphs, from, &n_chars);

@@ -166,9 +166,18 @@ image_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError 
   }
   setMsgSeverity (old_severity);
   if (ok) {
-    const char *name = info.format == IFF_PNG ? "png" : info.format == IFF_JFIF_JPEG ? "jpeg"
-                     : L_FORMAT_IS_TIFF (info.format) ? "tiff" : "other";
-    dn_document_set_meta_string (doc, "image_format", name);
+    /* The pipeline recorded the reader's first media type; the header
+     * says which of the three this is. */
+    const char *media = info.format == IFF_PNG ? "image/png" : info.format == IFF_JFIF_JPEG ? "image/jpeg"
+                      : L_FORMAT_IS_TIFF (info.format) ? "image/tiff" : NULL;
+    DnSourceInfo src;
+    dn_document_get_source (doc, &src);
+    if (media != NULL && g_strcmp0 (src.media_type, media) != 0) {
+      g_autofree char *file_name = g_strdup (src.file_name), *format = g_strdup (src.format);
+      g_autofree char *sha = g_strdup (src.sha256), *rname = g_strdup (src.reader_name);
+      g_autofree char *rversion = g_strdup (src.reader_version);
+      dn_document_set_source (doc, file_name, format, media, src.bytes, sha, rname, rversion);
+    }
   }
   return ok;
 }
