@@ -106,8 +106,11 @@ is_cjk (gunichar c)
          (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
 }
 
-/* Tesseract separates CJK characters into "words" with spaces; the page
- * has none there. Drops a space between two CJK characters of one line. */
+/* Tesseract separates CJK characters into "words" with spaces, where the
+ * page has none: a space between two CJK characters is dropped. A space
+ * beside one CJK character is kept as recognised: "出席 2024 年" has them
+ * and "合作(APEC)" does not, and Tesseract's character boxes are too loose
+ * to tell (gaps measured on seed-001's scan overlap). */
 static void
 drop_cjk_spaces (GArray *glyphs, guint from)
 {

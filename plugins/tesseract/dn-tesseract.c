@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
 
 #include "docnorm.h"
@@ -139,16 +140,53 @@ append_word_glyphs (TessResultIterator *it, const TessPageIterator *pit, GArray 
   TessDeleteText (text);
 }
 
+/* The page as a leptonica image, straightened: a scan a degree or two
+ * askew gives lines that drift across the layout's rows otherwise. The
+ * boxes then are those of the straightened page, a frame as good as the
+ * scan's for reading order. Returns a new PIX, or NULL. */
+static PIX *
+straightened (const guint8 *gray, int width, int height, int stride)
+{
+  PIX *pix = pixCreate (width, height, 8);
+  if (pix == NULL)
+    return NULL;
+  l_uint32 *data = pixGetData (pix);
+  int wpl = pixGetWpl (pix);
+  for (int y = 0; y < height; y++) {
+    l_uint32 *line = data + (gsize) y * wpl;
+    const guint8 *row = gray + (gsize) y * stride;
+    for (int x = 0; x < width; x++)
+      SET_DATA_BYTE (line, x, row[x]);
+  }
+  l_float32 angle = 0, conf = 0;
+  PIX *deskewed = pixFindSkewAndDeskew (pix, 2, &angle, &conf);
+  if (deskewed != NULL) {
+    pixDestroy (&pix);
+    return deskewed;
+  }
+  return pix;
+}
+
 static gboolean
 tesseract_recognise (const guint8 *gray, int width, int height, int stride, guint dpi, const char *lang,
                      GArray *glyphs, JsonArray **languages, GError **error)
 {
   if (!ensure_api (lang, error))
     return FALSE;
-  TessBaseAPISetImage (api, gray, width, height, 1, stride);
+  l_int32 old_severity = setMsgSeverity (L_SEVERITY_NONE);
+  PIX *pix = straightened (gray, width, height, stride);
+  if (pix == NULL) {
+    setMsgSeverity (old_severity);
+    g_set_error (error, DN_ERROR, DN_ERROR_FAILED, "OCR: out of memory for a %d × %d page", width, height);
+    return FALSE;
+  }
+  TessBaseAPISetImage2 (api, pix);
   TessBaseAPISetSourceResolution (api, (int) dpi);
-  if (TessBaseAPIRecognize (api, NULL) != 0) {
+  int failed = TessBaseAPIRecognize (api, NULL);
+  setMsgSeverity (old_severity);
+  if (failed != 0) {
     TessBaseAPIClear (api);
+    pixDestroy (&pix);
     g_set_error (error, DN_ERROR, DN_ERROR_FAILED, "OCR: Tesseract could not recognise the page");
     return FALSE;
   }
@@ -179,6 +217,7 @@ tesseract_recognise (const guint8 *gray, int width, int height, int stride, guin
   }
   *languages = language_versions (lang);
   TessBaseAPIClear (api);
+  pixDestroy (&pix);
   return TRUE;
 }
 
