@@ -10,8 +10,14 @@
  *
  * Dimensions are read from the header before anything is decoded; a page
  * over DN_OCR_MAX_PIXELS is refused (DN_ERROR_LIMIT). leptonica's messages
- * are silenced: failures become one DN_ERROR each. */
+ * are silenced, and so are those libpng and libtiff print on damaged input
+ * (straight to stderr: leptonica installs no handlers), by pointing file
+ * descriptor 2 at /dev/null while they run — one read at a time per
+ * process, as the batch runner's one child per file gives. Failures become
+ * one DN_ERROR each. */
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <leptonica/allheaders.h>
 
@@ -111,6 +117,28 @@ decode_page (const guint8 *data, gsize len, const ImageInfo *info, int index, GE
   return bytes;
 }
 
+/* Points stderr at /dev/null; returns the saved descriptor, or -1. */
+static int
+stderr_mute (void)
+{
+  int saved = dup (STDERR_FILENO);
+  int null = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+  if (saved >= 0 && null >= 0)
+    dup2 (null, STDERR_FILENO);
+  if (null >= 0)
+    close (null);
+  return saved;
+}
+
+static void
+stderr_restore (int saved)
+{
+  if (saved < 0)
+    return;
+  dup2 (saved, STDERR_FILENO);
+  close (saved);
+}
+
 static gboolean
 image_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **error)
 {
@@ -128,13 +156,17 @@ image_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError 
   const guint8 *bytes = g_bytes_get_data (data, &len);
   l_int32 old_severity = setMsgSeverity (L_SEVERITY_NONE);
   ImageInfo info;
+  int saved = stderr_mute ();
   gboolean ok = image_inspect (bytes, len, options->limits.max_pages, &info, doc, error);
+  stderr_restore (saved);
   if (ok)
     dn_document_set_pages (doc, info.n_pages);
   DnNode *root = dn_document_get_root (doc);
   guint64 nodes = 0;
   for (int p = 0; ok && p < info.n_pages; p++) {
+    saved = stderr_mute ();
     PIX *pix = decode_page (bytes, len, &info, p, error);
+    stderr_restore (saved);
     if (pix == NULL) {
       ok = FALSE;
       break;
