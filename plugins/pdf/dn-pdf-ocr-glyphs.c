@@ -11,8 +11,10 @@ dn_pdf_glyphs_from_ocr (GArray *ocr_glyphs, double dpi)
   for (guint i = 0; i < ocr_glyphs->len; i++) {
     DnOcrGlyph *o = &g_array_index (ocr_glyphs, DnOcrGlyph, i);
     o->x0 *= k, o->y0 *= k, o->x1 *= k, o->y1 *= k, o->line_height *= k;
-    /* A line's box holds ascenders and descenders: about 1.2 em. */
-    DnPdfGlyph g = { o->c, o->x0, o->y0, o->x1, o->y1, o->line_height / 1.2, -1 };
+    /* A line of Han characters is about one em high (Latin lines, with
+     * ascenders and descenders, a little more): the line's height stands
+     * for the font size, which the layout measures gaps against. */
+    DnPdfGlyph g = { o->c, o->x0, o->y0, o->x1, o->y1, o->line_height, -1 };
     g_array_append_val (glyphs, g);
   }
   return glyphs;

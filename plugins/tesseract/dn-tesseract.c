@@ -7,7 +7,8 @@
  *
  * Output is one DnOcrGlyph per character, walked at the symbol level: a
  * '\n' where a text line begins, a ' ' where a word begins; each glyph
- * carries its word's confidence and its line's height. The language
+ * carries its word's confidence and its line's height, and an equal share
+ * of its word's box. The language
  * data's version is read from the traineddata file's version component,
  * which the C API does not expose. */
 #include <stdio.h>
@@ -26,6 +27,20 @@
 
 static TessBaseAPI *api;
 static char *api_lang;
+
+/* The engine is kept for the process; ended when the module is unloaded or
+ * the process exits normally, before libtesseract's own static objects go
+ * (which otherwise print "ObjectCache … LEAK!" on stderr). */
+__attribute__ ((destructor)) static void
+tesseract_unload (void)
+{
+  if (api != NULL) {
+    TessBaseAPIEnd (api);
+    TessBaseAPIDelete (api);
+    api = NULL;
+  }
+  g_clear_pointer (&api_lang, g_free);
+}
 
 static void
 tesseract_describe (const char **engine, const char **version)
@@ -123,19 +138,41 @@ ensure_api (const char *lang, GError **error)
   return TRUE;
 }
 
+/* A word's place on the page, shared out among its characters: Tesseract's
+ * boxes for single characters are loose (they overlap and jump, and the
+ * layout read the jumps as column gaps), its word boxes are not. */
+typedef struct {
+  int l, t, r, b;
+  int n_chars, index;
+  float confidence;
+} WordBox;
+
 static void
-append_word_glyphs (TessResultIterator *it, const TessPageIterator *pit, GArray *glyphs, float conf,
-                    float line_height)
+word_begin (TessResultIterator *it, const TessPageIterator *pit, WordBox *w)
+{
+  TessPageIteratorBoundingBox (pit, RIL_WORD, &w->l, &w->t, &w->r, &w->b);
+  char *text = TessResultIteratorGetUTF8Text (it, RIL_WORD);
+  w->n_chars = text != NULL && g_utf8_validate (text, -1, NULL) ? (int) g_utf8_strlen (text, -1) : 0;
+  if (text != NULL)
+    TessDeleteText (text);
+  w->index = 0;
+  w->confidence = TessResultIteratorConfidence (it, RIL_WORD);
+}
+
+static void
+append_symbol_glyphs (TessResultIterator *it, GArray *glyphs, WordBox *w, float line_height)
 {
   char *text = TessResultIteratorGetUTF8Text (it, RIL_SYMBOL);
   if (text == NULL)
     return;
-  int l = 0, t = 0, r = 0, b = 0;
-  TessPageIteratorBoundingBox (pit, RIL_SYMBOL, &l, &t, &r, &b);
   if (g_utf8_validate (text, -1, NULL))
     for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p)) {
-      DnOcrGlyph g = { g_utf8_get_char (p), (float) l, (float) t, (float) r, (float) b, conf, line_height };
+      int n = MAX (w->n_chars, w->index + 1);
+      float x0 = w->l + (float) (w->r - w->l) * w->index / n;
+      float x1 = w->l + (float) (w->r - w->l) * (w->index + 1) / n;
+      DnOcrGlyph g = { g_utf8_get_char (p), x0, (float) w->t, x1, (float) w->b, w->confidence, line_height };
       g_array_append_val (glyphs, g);
+      w->index++;
     }
   TessDeleteText (text);
 }
@@ -194,7 +231,8 @@ tesseract_recognise (const guint8 *gray, int width, int height, int stride, guin
   if (it != NULL) {
     const TessPageIterator *pit = TessResultIteratorGetPageIteratorConst (it);
     gboolean first = TRUE;
-    float conf = 0, line_height = 0;
+    float line_height = 0;
+    WordBox word = { 0 };
     do {
       if (TessPageIteratorIsAtBeginningOf (pit, RIL_TEXTLINE)) {
         int l = 0, t = 0, r = 0, b = 0;
@@ -209,8 +247,8 @@ tesseract_recognise (const guint8 *gray, int width, int height, int stride, guin
         g_array_append_val (glyphs, sp);
       }
       if (TessPageIteratorIsAtBeginningOf (pit, RIL_WORD))
-        conf = TessResultIteratorConfidence (it, RIL_WORD);
-      append_word_glyphs (it, pit, glyphs, conf, line_height);
+        word_begin (it, pit, &word);
+      append_symbol_glyphs (it, glyphs, &word, line_height);
       first = FALSE;
     } while (TessResultIteratorNext (it, RIL_SYMBOL));
     TessResultIteratorDelete (it);

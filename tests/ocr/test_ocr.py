@@ -129,6 +129,23 @@ rc, _, err = convert(EXE, tiff)
 check(rc == 1, f"bad tiff: exit {rc}")
 one_line_error(err, "bad tiff", "damaged image")
 
+# A page of noise: whatever the engine makes of it is flagged for a person.
+rows = bytearray()
+state = 12345
+for y in range(400):
+    rows.append(0)
+    for x in range(600):
+        state = (state * 1103515245 + 12345) & 0x7fffffff
+        rows.append(0 if (state >> 16) % 5 == 0 else 255)
+noise = os.path.join(tmp, "noise.png")
+with open(noise, "wb") as f:
+    f.write(b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 600, 400, 8, 0, 0, 0, 0))
+            + png_chunk(b"IDAT", zlib.compress(bytes(rows))) + png_chunk(b"IEND", b""))
+rc, rec, err = convert(EXE, noise)
+if check(rc == 0, f"noise: exit {rc} {err!r}"):
+    codes = {w["code"] for w in rec["warnings"] if w.get("page") == 1}
+    check(codes & {"OCR_LOW_CONFIDENCE", "OCR_NO_TEXT"}, f"noise: warned {codes}")
+
 # Without the engine: a docnorm whose plugins lack it (as a build without
 # libtesseract). The binary is copied out of the build tree, so it finds
 # only DOCNORM_PLUGIN_PATH's plugins.
