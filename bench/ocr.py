@@ -24,9 +24,10 @@ docnorm sets for itself unless the user has set one: Tesseract's OpenMP
 threads spin on a busy machine).
 
 docnorm's run is checked: it must exit 0 and its record must say in
-source.ocr that it recognised every page, or the script stops; a docnorm
-built without OCR (`docnorm formats` lists no OCR engine) is reported and
-the script exits 1.
+source.ocr that it recognised every page, or the script stops. First the
+smallest sample is converted once with --ocr always: a docnorm that cannot
+OCR (built without libtesseract, or no language data) is reported with its
+error line and the script exits 1.
 
 Needs poppler-utils (pdftoppm), tesseract-ocr with the language data
 (tesseract-ocr-chi-tra, tesseract-ocr-eng) and a docnorm built with OCR.
@@ -37,6 +38,7 @@ import argparse
 import json
 import os
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
@@ -64,16 +66,16 @@ def measure(cmd, runs, env):
     return statistics.median(walls), statistics.median(cpus), rss, out_bytes
 
 
-def has_ocr(docnorm):
-    """True when `docnorm formats` lists an OCR engine."""
-    p = subprocess.run([docnorm, "formats"], capture_output=True, text=True)
-    section, engines = None, []
-    for line in p.stdout.splitlines():
-        if line.endswith(":") and not line.startswith(" "):
-            section = line[:-1]
-        elif section and section.lower().startswith("ocr") and line.startswith("  "):
-            engines.append(line.split()[0])
-    return p.returncode == 0 and bool(engines)
+def ocr_probe(docnorm, path, env):
+    """None when docnorm OCRs @path, else what went wrong (its error line)."""
+    p = subprocess.run([docnorm, "convert", "--ocr", "always", path, "-o", "-"],
+                       capture_output=True, env=env)
+    if p.returncode != 0:
+        return (p.stderr.decode(errors="replace").strip().splitlines() or [f"exit {p.returncode}"])[-1]
+    try:
+        return None if ocr_pages(p.stdout) > 0 else "the record's source.ocr names no page"
+    except ValueError as e:
+        return f"no JSON record ({e})"
 
 
 def ocr_pages(record):
@@ -95,14 +97,23 @@ def page_images(path, dpi, tmp):
                   if f.startswith(os.path.basename(prefix) + "-") and f.endswith(".png")), wall
 
 
+def tiff_pages(path):
+    """Image file directories in a classic TIFF: its pages."""
+    with open(path, "rb") as f:
+        data = f.read()
+    end = {b"II": "<", b"MM": ">"}[data[:2]]
+    (ifd,) = struct.unpack(end + "I", data[4:8])
+    n = 0
+    while ifd and n < 10000:
+        (entries,) = struct.unpack(end + "H", data[ifd:ifd + 2])
+        (ifd,) = struct.unpack(end + "I", data[ifd + 2 + 12 * entries:ifd + 6 + 12 * entries])
+        n += 1
+    return n
+
+
 def count_pages(path):
     if path.lower().endswith((".tif", ".tiff")):
-        r = subprocess.run(["tiffinfo", path], capture_output=True, text=True)
-        if r.returncode == 0:
-            return max(r.stdout.count("TIFF Directory"), 1)
-        from PIL import Image  # tiffinfo (libtiff-tools) absent: python3-pil then
-        with Image.open(path) as im:
-            return im.n_frames
+        return tiff_pages(path)
     if path.lower().endswith(IMAGES):
         return 1
     r = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True)
@@ -117,17 +128,20 @@ def main():
     ap.add_argument("--dpi", type=int, default=300)
     ap.add_argument("--threads", type=int, default=1, help="OMP_THREAD_LIMIT for both")
     ap.add_argument("--samples", default=os.path.join(ROOT, "samples", "scan"))
+    ap.add_argument("--only", default="", help="only the samples whose name holds this")
     args = ap.parse_args()
 
-    if not has_ocr(args.docnorm):
-        print(f"bench/ocr.py: {args.docnorm} has no OCR engine (`docnorm formats` lists none): "
-              "build it with libtesseract (-Docr=enabled)", file=sys.stderr)
-        return 1
     env = dict(os.environ, OMP_THREAD_LIMIT=str(args.threads))
     files = sorted(os.path.join(args.samples, f) for f in os.listdir(args.samples)
-                   if f.endswith(("-scan.pdf", "-skewed.pdf")) or f.lower().endswith(IMAGES))
+                   if (f.endswith(("-scan.pdf", "-skewed.pdf")) or f.lower().endswith(IMAGES))
+                   and args.only in f)
     if not files:
         print(f"bench/ocr.py: no scans in {args.samples}", file=sys.stderr)
+        return 1
+    why = ocr_probe(args.docnorm, min(files, key=lambda f: (count_pages(f), os.path.getsize(f))), env)
+    if why:
+        print(f"bench/ocr.py: {args.docnorm} cannot OCR (built without libtesseract, -Docr=disabled, "
+              f"or no language data?): {why}", file=sys.stderr)
         return 1
 
     print("| file | pages | docnorm wall s/page | tesseract wall s/page | wall ratio | "
@@ -144,11 +158,16 @@ def main():
             raise RuntimeError(f"{f}: docnorm recognised {done} of {pages} pages")
         with tempfile.TemporaryDirectory() as tmp:
             images, render = page_images(f, args.dpi, tmp)
-            listing = os.path.join(tmp, "pages.txt")
-            with open(listing, "w") as lf:
-                lf.write("\n".join(images) + "\n")
-            tw, tc, trss, _ = measure(["tesseract", listing, "-", "-l", args.lang, "--dpi", str(args.dpi),
-                                       "--oem", "1", "--psm", "3"], args.runs, env)
+            source = images[0]
+            if len(images) > 1:  # a list file; a TIFF goes whole (from a list only its first page is read)
+                source = os.path.join(tmp, "pages.txt")
+                with open(source, "w") as lf:
+                    lf.write("\n".join(images) + "\n")
+            tw, tc, trss, text = measure(["tesseract", source, "-", "-l", args.lang, "--dpi", str(args.dpi),
+                                          "--oem", "1", "--psm", "3"], args.runs, env)
+            read = text.count(b"\f") + 1  # a form feed before every page but the first
+            if read != pages:
+                raise RuntimeError(f"{f}: tesseract read {read} of {pages} pages")
         sums["dc"] += dc
         sums["tc"] += tc
         sums["pages"] += pages
