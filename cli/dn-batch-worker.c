@@ -196,7 +196,8 @@ dn_batch_settings_init (DnBatchSettings *s, const char *command, const char *to,
   s->convert.write.with_hints = hints;
   if (max_input_mb >= 0)
     s->convert.read.limits.max_input_bytes = (guint64) max_input_mb * 1024 * 1024;
-  if (!dn_cli_apply_limits (&s->convert.read.limits, limits, command))
+  if (!dn_cli_apply_limits (&s->convert.read.limits, limits, command) ||
+      !dn_cli_apply_ocr_options (&s->convert, command))
     return FALSE;
   s->max_memory = (guint64) max_memory_mib * 1024 * 1024;
   s->parent_pid = getpid ();

@@ -58,6 +58,46 @@ dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command)
   return TRUE;
 }
 
+static char *opt_ocr;
+static char *opt_ocr_lang;
+static int opt_ocr_dpi;
+
+static const GOptionEntry ocr_entries[] = {
+  { "ocr", 0, 0, G_OPTION_ARG_STRING, &opt_ocr,
+    "OCR of scanned pages and images: auto (pages without usable text, the default), always, never", "MODE" },
+  { "ocr-lang", 0, 0, G_OPTION_ARG_STRING, &opt_ocr_lang,
+    "Tesseract languages for OCR (default " DN_OCR_DEFAULT_LANG ")", "LANGS" },
+  { "ocr-dpi", 0, 0, G_OPTION_ARG_INT, &opt_ocr_dpi, "Resolution PDF pages are rendered at for OCR (default 300)", "DPI" },
+  { NULL },
+};
+
+void
+dn_cli_add_ocr_options (GOptionContext *context)
+{
+  g_option_context_add_main_entries (context, ocr_entries, NULL);
+}
+
+gboolean
+dn_cli_apply_ocr_options (DnConvertOptions *options, const char *command)
+{
+  if (opt_ocr != NULL && !dn_ocr_mode_parse (opt_ocr, &options->ocr_mode)) {
+    dn_cli_error (command, "--ocr: '%s' is not auto, always or never", opt_ocr);
+    return FALSE;
+  }
+  if (opt_ocr_lang != NULL && !dn_ocr_check_lang (opt_ocr_lang)) {
+    dn_cli_error (command, "--ocr-lang: '%s' is not a list of Tesseract language codes such as chi_tra+eng",
+                  opt_ocr_lang);
+    return FALSE;
+  }
+  if (opt_ocr_dpi != 0 && (opt_ocr_dpi < 72 || opt_ocr_dpi > 1200)) {
+    dn_cli_error (command, "--ocr-dpi: %d is outside 72..1200", opt_ocr_dpi);
+    return FALSE;
+  }
+  options->ocr_lang = opt_ocr_lang;
+  options->ocr_dpi = (guint) opt_ocr_dpi;
+  return TRUE;
+}
+
 gboolean
 dn_cli_prefault_heap (guint64 input_bytes)
 {

@@ -18,6 +18,13 @@ gboolean dn_cli_parse (GOptionContext *context, const char *command, int *argc, 
  * bad one prints the one-line error for @command and returns FALSE. */
 gboolean dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command);
 
+/* Adds --ocr, --ocr-lang and --ocr-dpi to @context's main group. Their
+ * values are kept here for dn_cli_apply_ocr_options(). */
+void dn_cli_add_ocr_options (GOptionContext *context);
+/* Copies the parsed OCR options into @options; on a bad value prints the
+ * one-line error for @command and returns FALSE (exit DN_EXIT_USAGE). */
+gboolean dn_cli_apply_ocr_options (DnConvertOptions *options, const char *command);
+
 /* Makes present, in one madvise (MADV_POPULATE_WRITE), the heap a
  * conversion of @input_bytes is expected to use, and keeps it on the heap.
  * On a virtual machine whose hypervisor handles guest page faults, the

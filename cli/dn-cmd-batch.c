@@ -389,6 +389,7 @@ dn_cmd_batch (int argc, char **argv)
     "Exit status: 0 every input converted, 1 some failed (see the manifest),\n"
     "2 usage, 3 OUTDIR, the manifest or the --from list unusable, 130/143 interrupted.");
   g_option_context_add_main_entries (ctx, batch_entries, NULL);
+  dn_cli_add_ocr_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, "batch", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed) {

@@ -154,6 +154,7 @@ dn_cmd_convert (int argc, char **argv)
     "Exit status: 0 converted, 1 conversion failed, 2 usage, 3 input/output,\n"
     "4 unknown or unsupported format, 5 encrypted (password needed or wrong).");
   g_option_context_add_main_entries (ctx, convert_entries, NULL);
+  dn_cli_add_ocr_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, "convert", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed)
@@ -192,7 +193,8 @@ dn_cmd_convert (int argc, char **argv)
   options.read.images_dir = opt_images;
   if (opt_max_input_mb >= 0)
     options.read.limits.max_input_bytes = (guint64) opt_max_input_mb * 1024 * 1024;
-  if (!dn_cli_apply_limits (&options.read.limits, opt_limits, "convert")) {
+  if (!dn_cli_apply_limits (&options.read.limits, opt_limits, "convert") ||
+      !dn_cli_apply_ocr_options (&options, "convert")) {
     dn_registry_free (reg);
     return DN_EXIT_USAGE;
   }

@@ -11,10 +11,22 @@ print_list (const char *const *items, const char *prefix)
     printf ("%s%s%s", i == items ? "" : ",", prefix, *i);
 }
 
-static void
-print_plugins (DnRegistry *reg, gboolean readers)
+typedef enum { LIST_READERS, LIST_WRITERS, LIST_OCR } ListKind;
+
+static gboolean
+plugin_is (const DnPluginDesc *d, ListKind kind)
 {
-  printf ("%s:\n", readers ? "Readers" : "Writers");
+  return kind == LIST_READERS ? d->reader != NULL
+       : kind == LIST_WRITERS ? d->writer != NULL
+                              : dn_plugin_desc_get_ocr (d) != NULL;
+}
+
+static void
+print_plugins (DnRegistry *reg, ListKind kind)
+{
+  static const char *const titles[] = { "Readers", "Writers", "OCR engines" };
+  printf ("%s:\n", titles[kind]);
+  gboolean any = FALSE;
   int width = 6;
   for (guint i = 0; i < dn_registry_get_n_plugins (reg); i++) {
     const DnPluginDesc *d = dn_registry_get_plugin (reg, i, NULL);
@@ -24,22 +36,33 @@ print_plugins (DnRegistry *reg, gboolean readers)
   for (guint i = 0; i < dn_registry_get_n_plugins (reg); i++) {
     const char *origin;
     const DnPluginDesc *d = dn_registry_get_plugin (reg, i, &origin);
-    if (d == NULL || (readers ? (const void *) d->reader : (const void *) d->writer) == NULL)
+    if (d == NULL || !plugin_is (d, kind))
       continue;
+    any = TRUE;
     printf ("  %-*s %-8s %s (", width, d->name, d->version, d->description);
-    print_list (d->extensions, ".");
+    if (kind == LIST_OCR) {
+      const char *engine = NULL, *version = NULL;
+      dn_plugin_desc_get_ocr (d)->describe (&engine, &version);
+      printf ("%s %s", engine != NULL ? engine : "?", version != NULL ? version : "?");
+    } else {
+      print_list (d->extensions, ".");
+    }
     const char *license = dn_plugin_desc_get_license (d);
     if (license != NULL)
       printf (") [%s] %s\n", license, origin);
     else
       printf (") %s\n", origin);
   }
+  /* Scans and images need one; say so rather than list nothing. */
+  if (kind == LIST_OCR && !any)
+    printf ("  none: OCR is unavailable (docnorm was built without libtesseract, -Docr); scanned pages\n"
+            "  convert with an empty body and NO_TEXT_LAYER, images cannot be read\n");
 }
 
 int
 dn_cmd_formats (int argc, char **argv)
 {
-  GOptionContext *ctx = g_option_context_new ("— list the readers and writers docnorm can use");
+  GOptionContext *ctx = g_option_context_new ("— list the readers, writers and OCR engines docnorm can use");
   g_option_context_set_summary (ctx,
     "Plugins are loaded from each folder in DOCNORM_PLUGIN_PATH (colon-separated),\n"
     "then from the installed plugin folder. Plugins that were refused are listed\n"
@@ -55,8 +78,9 @@ dn_cmd_formats (int argc, char **argv)
   DnRegistry *reg = dn_cli_registry_new ();
   /* Every module, so that the refusals below are complete. */
   dn_registry_load_all (reg);
-  print_plugins (reg, TRUE);
-  print_plugins (reg, FALSE);
+  print_plugins (reg, LIST_READERS);
+  print_plugins (reg, LIST_WRITERS);
+  print_plugins (reg, LIST_OCR);
   guint n = dn_registry_get_n_refused (reg);
   if (n > 0) {
     printf ("Refused:\n");

@@ -1008,6 +1008,7 @@ dn_cmd_serve (int argc, char **argv)
     "2 usage (or a non-loopback address without a token), 3 cannot listen or no\n"
     "spool folder. docs/SERVING.md has curl examples and a systemd unit.");
   g_option_context_add_main_entries (ctx, serve_entries, NULL);
+  dn_cli_add_ocr_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, "serve", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed) {
@@ -1056,7 +1057,8 @@ dn_cmd_serve (int argc, char **argv)
   dn_convert_options_init (&sv.convert);
   sv.max_upload = (guint64) opt_max_upload_mb * 1024 * 1024;
   sv.convert.read.limits.max_input_bytes = sv.max_upload;
-  if (!dn_cli_apply_limits (&sv.convert.read.limits, opt_limits, "serve"))
+  if (!dn_cli_apply_limits (&sv.convert.read.limits, opt_limits, "serve") ||
+      !dn_cli_apply_ocr_options (&sv.convert, "serve"))
     goto out;
   sv.max_memory = (guint64) opt_max_memory * 1024 * 1024;
   sv.timeout = opt_timeout;

@@ -154,8 +154,14 @@ dn_convert_bytes (DnRegistry *reg, GBytes *data, const char *file_name,
     return NULL;
   }
 
+  /* The engine itself loads only when a page needs it (dn-ocr.h). */
+  DnOcr *ocr = options->ocr_mode != DN_OCR_NEVER
+                   ? dn_ocr_new (reg, options->ocr_mode, options->ocr_lang, options->ocr_dpi)
+                   : NULL;
+  ropts.ocr = ocr;
   GError *local = NULL;
   gboolean ok = reader->reader->read (data, &ropts, doc, &local);
+  dn_ocr_free (ocr);
   g_free (base);
   if (!ok) {
     if (local == NULL)

@@ -12,9 +12,12 @@ typedef struct {
   gboolean analyse;         /* run the report analysis (default TRUE) */
   const char *sha256;       /* the input's SHA-256 in hex when the caller has it
                              * already; NULL: computed here */
+  DnOcrMode ocr_mode;       /* default DN_OCR_AUTO (dn-ocr.h) */
+  const char *ocr_lang;     /* NULL: DN_OCR_DEFAULT_LANG */
+  guint ocr_dpi;            /* 0: DN_OCR_DEFAULT_DPI */
 } DnConvertOptions;
 
-/* Defaults: probe, analyse, default limits, compact output. */
+/* Defaults: probe, analyse, default limits, OCR auto, compact output. */
 void dn_convert_options_init (DnConvertOptions *options);
 
 /* Loads @path ("-" = standard input) into memory. A directory, a missing or

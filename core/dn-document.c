@@ -14,6 +14,7 @@ struct _DnDocument {
   gint64 bytes;
   int pages;
   JsonObject *metadata;
+  JsonObject *ocr;
   JsonObject *report;
   GArray *warnings; /* DnWarning */
   GHashTable *warning_keys; /* "code\x1fpage\x1fmessage" for de-duplication */
@@ -53,6 +54,8 @@ dn_document_free (DnDocument *doc)
   g_free (doc->reader_name);
   g_free (doc->reader_version);
   json_object_unref (doc->metadata);
+  if (doc->ocr != NULL)
+    json_object_unref (doc->ocr);
   if (doc->report != NULL)
     json_object_unref (doc->report);
   g_array_free (doc->warnings, TRUE);
@@ -86,6 +89,22 @@ dn_document_set_source (DnDocument *doc, const char *file_name, const char *form
 }
 
 void dn_document_set_pages (DnDocument *doc, int pages) { doc->pages = pages; }
+
+JsonObject *
+dn_document_get_ocr (const DnDocument *doc)
+{
+  return doc->ocr;
+}
+
+void
+dn_document_set_ocr (DnDocument *doc, JsonObject *ocr)
+{
+  if (ocr != NULL)
+    json_object_ref (ocr);
+  if (doc->ocr != NULL)
+    json_object_unref (doc->ocr);
+  doc->ocr = ocr;
+}
 
 void
 dn_document_get_source (const DnDocument *doc, DnSourceInfo *info)

@@ -54,6 +54,12 @@ void dn_document_set_pages (DnDocument *doc, int pages);
 /* Fills @info with borrowed pointers. */
 void dn_document_get_source (const DnDocument *doc, DnSourceInfo *info);
 
+/* The OCR account, the record's source.ocr (dn-ocr.h keeps it): NULL
+ * until a page is recognised. Borrowed. */
+JsonObject *dn_document_get_ocr (const DnDocument *doc);
+/* Replaces it; takes a reference to @ocr (NULL clears). */
+void dn_document_set_ocr (DnDocument *doc, JsonObject *ocr);
+
 /* Format metadata ("title", "author", "created", …: see dn-vocab.h).
  * NULL or empty values are ignored; values are copied. */
 void dn_document_set_meta_string (DnDocument *doc, const char *key, const char *value);

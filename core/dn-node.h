@@ -77,6 +77,9 @@ typedef enum {
   DN_HINT_UNCERTAIN = 1u << 3,
   /* An analysis pass removed residue from this text. */
   DN_HINT_CLEANED = 1u << 4,
+  /* The text was recognised from the page image (OCR); ocr_confidence holds
+   * the engine's mean word confidence for the block. */
+  DN_HINT_OCR = 1u << 5,
 } DnHintFlags;
 
 /* Layout hints and provenance. Zero means "unknown" for every field. */
@@ -91,6 +94,7 @@ typedef struct {
   gboolean has_bbox;
   double x0, y0, x1, y1; /* points, origin top-left of the page */
   guint32 flags;       /* DnHintFlags */
+  float ocr_confidence; /* 0–100, with DN_HINT_OCR */
 } DnHints;
 
 typedef struct _DnNode DnNode;

@@ -114,10 +114,11 @@ dn_plugin_cache_lookup (DnPluginCache *cache, const char *path, const struct sta
   cp->name = name;
   cp->reader = g_key_file_get_boolean (cache->keys, path, "reader", NULL);
   cp->writer = g_key_file_get_boolean (cache->keys, path, "writer", NULL);
+  cp->ocr = g_key_file_get_boolean (cache->keys, path, "ocr", NULL);
   cp->extensions = g_key_file_get_string_list (cache->keys, path, "extensions", NULL, NULL);
   if (cp->extensions == NULL)
     cp->extensions = g_new0 (char *, 1);
-  if (!cp->reader && !cp->writer) {
+  if (!cp->reader && !cp->writer && !cp->ocr) {
     dn_cached_plugin_free (cp);
     return NULL;
   }
@@ -136,6 +137,7 @@ dn_plugin_cache_store (DnPluginCache *cache, const char *path, const struct stat
   g_key_file_set_string (cache->keys, path, "name", desc->name);
   g_key_file_set_boolean (cache->keys, path, "reader", desc->reader != NULL);
   g_key_file_set_boolean (cache->keys, path, "writer", desc->writer != NULL);
+  g_key_file_set_boolean (cache->keys, path, "ocr", dn_plugin_desc_get_ocr (desc) != NULL);
   guint n = desc->extensions != NULL ? g_strv_length ((char **) desc->extensions) : 0;
   g_key_file_set_string_list (cache->keys, path, "extensions",
                               (const char *const *) desc->extensions, n);

@@ -22,6 +22,7 @@ typedef struct {
   char *name;
   gboolean reader;
   gboolean writer;
+  gboolean ocr;
   char **extensions; /* NULL-terminated, never NULL */
 } DnCachedPlugin;
 

@@ -36,6 +36,22 @@ dn_plugin_desc_get_license (const DnPluginDesc *desc)
   return desc->license;
 }
 
+const DnOcrVTable *
+dn_plugin_desc_get_ocr (const DnPluginDesc *desc)
+{
+  if (!DN_STRUCT_HAS (desc, desc->struct_size, DnPluginDesc, ocr))
+    return NULL;
+  return desc->ocr;
+}
+
+DnOcr *
+dn_read_options_get_ocr (const DnReadOptions *options)
+{
+  if (!DN_STRUCT_HAS (options, options->struct_size, DnReadOptions, ocr))
+    return NULL;
+  return options->ocr;
+}
+
 static const struct {
   const char *name;
   gsize offset;

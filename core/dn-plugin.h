@@ -1,6 +1,7 @@
 /* dn-plugin.h — the plugin ABI: what a reader or writer module exports.
  *
- * A plugin is one shared module named docnorm-<ident>.so exporting exactly
+ * A plugin (a reader, a writer or an OCR engine) is one shared module
+ * named docnorm-<ident>.so exporting exactly
  * one symbol, dn_plugin_<ident>_get_desc(), that returns a static
  * DnPluginDesc. DN_PLUGIN_REGISTER() defines it. The same symbol lets a test
  * or fuzzer link the plugin statically and hand the descriptor to
@@ -18,6 +19,7 @@
 #include "dn-document.h"
 #include "dn-error.h"
 #include "dn-node.h"
+#include "dn-ocr.h"
 
 G_BEGIN_DECLS
 
@@ -46,6 +48,9 @@ typedef struct {
   const char *password;         /* for encrypted inputs, may be NULL */
   const char *images_dir;       /* write images here when not NULL */
   DnLimits limits;
+  /* Appended in 0.2: read only when DN_STRUCT_HAS says the caller's
+   * options hold it. NULL: no OCR (--ocr never). See dn-ocr.h. */
+  DnOcr *ocr;
 } DnReadOptions;
 
 typedef struct {
@@ -83,6 +88,23 @@ typedef struct {
                      GOutputStream *out, GError **error);
 } DnWriterVTable;
 
+/* An OCR engine (docs/PLUGINS.md, "OCR engines"). Readers reach it through
+ * dn-ocr.h, never directly. */
+typedef struct {
+  guint32 struct_size;          /* sizeof (DnOcrVTable) */
+  /* The engine's name and version ("tesseract", "5.3.0"); static strings. */
+  void (*describe) (const char **engine, const char **version);
+  /* Recognises an 8-bit grey image of @width × @height pixels (@stride bytes
+   * a row) scanned at @dpi in languages @lang ("chi_tra+eng"), appending
+   * DnOcrGlyph (dn-ocr.h) to @glyphs in reading order. Sets *@languages to
+   * a new JSON array of {"code", "version"} for the language data used
+   * (json_array_unref() it). Returns FALSE with @error in DN_ERROR
+   * (DN_ERROR_UNSUPPORTED: language data missing). The engine may keep
+   * state between calls; calls come from one thread. */
+  gboolean (*recognise) (const guint8 *gray, int width, int height, int stride, guint dpi,
+                         const char *lang, GArray *glyphs, JsonArray **languages, GError **error);
+} DnOcrVTable;
+
 typedef struct {
   guint32 abi_version;          /* DN_PLUGIN_ABI_VERSION at build time */
   guint32 struct_size;          /* sizeof (DnPluginDesc): fields are append-only */
@@ -96,7 +118,16 @@ typedef struct {
   /* Appended in 0.1 (ABI 1 still): read only when DN_STRUCT_HAS says the
    * plugin's descriptor holds it. */
   const char *license;            /* SPDX identifier ("MIT"), may be NULL */
+  /* Appended in 0.2 (ABI 1 still). */
+  const DnOcrVTable *ocr;         /* NULL if not an OCR engine */
 } DnPluginDesc;
+
+/* The plugin's OCR engine table, or NULL when it has none or its
+ * descriptor predates the field. Borrowed. */
+const DnOcrVTable *dn_plugin_desc_get_ocr (const DnPluginDesc *desc);
+/* The OCR context of @options, or NULL (none, or options from before the
+ * field). Borrowed. */
+DnOcr *dn_read_options_get_ocr (const DnReadOptions *options);
 
 /* The plugin's license, or NULL when its descriptor predates the field or
  * leaves it unset. Borrowed from the descriptor. */

@@ -49,7 +49,7 @@ emit_typed (const Emit *e, const DnVocabAttr *attr, const char *value)
 }
 
 static const char *const align_names[] = { NULL, "left", "center", "right", "justify" };
-static const char *const flag_names[] = { "wrapped_lines", "continues", "header_row", "uncertain", "cleaned" };
+static const char *const flag_names[] = { "wrapped_lines", "continues", "header_row", "uncertain", "cleaned", "ocr" };
 static const char *const mark_names[] = { "bold", "italic", "underline", "strike", "superscript",
                                           "subscript", "link", "note_ref" };
 
@@ -92,6 +92,8 @@ emit_hints (const Emit *e, const DnNode *node)
         emit_string (e, NULL, flag_names[i]);
     e->sink->end_array (e->user_data);
   }
+  if (h->flags & DN_HINT_OCR)
+    e->sink->number (e->user_data, "ocr_confidence", (double) (gint64) (h->ocr_confidence * 10 + 0.5) / 10);
   e->sink->end_object (e->user_data);
 }
 
@@ -300,6 +302,12 @@ dn_record_emit (const DnDocument *doc, const DnWriteOptions *options, const DnRe
   emit_string_or_null (&e, "name", src.reader_name);
   emit_string_or_null (&e, "version", src.reader_version);
   sink->end_object (user_data);
+  JsonObject *ocr = dn_document_get_ocr (doc);
+  if (ocr != NULL) {
+    JsonNode *on = json_node_init_object (json_node_alloc (), ocr);
+    emit_json (&e, "ocr", on);
+    json_node_unref (on);
+  }
   sink->end_object (user_data);
 
   /* Metadata members sorted by name: readers may set them in any order. */

@@ -81,12 +81,17 @@ entry_name (const DnPluginEntry *e)
   return e->desc != NULL ? e->desc->name : e->cached != NULL ? e->cached->name : NULL;
 }
 
+typedef enum { KIND_READER, KIND_WRITER, KIND_OCR } PluginKind;
+
 static gboolean
-entry_is (const DnPluginEntry *e, gboolean writer)
+entry_is (const DnPluginEntry *e, PluginKind kind)
 {
   if (e->desc != NULL)
-    return (writer ? (const void *) e->desc->writer : (const void *) e->desc->reader) != NULL;
-  return e->cached != NULL && (writer ? e->cached->writer : e->cached->reader);
+    return kind == KIND_READER ? e->desc->reader != NULL
+         : kind == KIND_WRITER ? e->desc->writer != NULL
+                               : dn_plugin_desc_get_ocr (e->desc) != NULL;
+  return e->cached != NULL &&
+         (kind == KIND_READER ? e->cached->reader : kind == KIND_WRITER ? e->cached->writer : e->cached->ocr);
 }
 
 static gboolean
@@ -122,8 +127,12 @@ desc_problem (const DnPluginDesc *desc)
     return g_strdup_printf ("descriptor too small (%u bytes)", desc->struct_size);
   if (desc->name == NULL || *desc->name == '\0' || desc->version == NULL)
     return g_strdup ("descriptor has no name or version");
-  if (desc->reader == NULL && desc->writer == NULL)
-    return g_strdup ("plugin is neither a reader nor a writer");
+  const DnOcrVTable *ocr = dn_plugin_desc_get_ocr (desc);
+  if (desc->reader == NULL && desc->writer == NULL && ocr == NULL)
+    return g_strdup ("plugin is neither a reader, a writer nor an OCR engine");
+  if (ocr != NULL && (!DN_STRUCT_HAS (ocr, ocr->struct_size, DnOcrVTable, recognise) ||
+                      ocr->describe == NULL || ocr->recognise == NULL))
+    return g_strdup ("OCR engine table incomplete");
   if (desc->reader != NULL &&
       (!DN_STRUCT_HAS (desc->reader, desc->reader->struct_size, DnReaderVTable, read) ||
        desc->reader->probe == NULL || desc->reader->read == NULL))
@@ -426,7 +435,7 @@ load_readers (DnRegistry *reg, const char *ext)
   guint tried = 0;
   for (guint i = 0; i < reg->plugins->len; i++) {
     const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, i);
-    if (e->cached != NULL && entry_is (e, FALSE) && (ext == NULL || entry_has_extension (e, ext))) {
+    if (e->cached != NULL && entry_is (e, KIND_READER) && (ext == NULL || entry_has_extension (e, ext))) {
       entry_load (reg, i);
       tried++;
     }
@@ -487,12 +496,12 @@ dn_registry_find_reader (DnRegistry *reg, const guint8 *head, gsize head_len,
 }
 
 static const DnPluginDesc *
-find_by_name (DnRegistry *reg, const char *name, gboolean writer)
+find_by_name (DnRegistry *reg, const char *name, PluginKind kind)
 {
   for (int pass = 0; pass < 2; pass++) {
     for (guint i = 0; i < reg->plugins->len; i++) {
       const DnPluginEntry *e = &g_array_index (reg->plugins, DnPluginEntry, i);
-      if (!entry_is (e, writer))
+      if (!entry_is (e, kind))
         continue;
       if (pass == 0 ? g_ascii_strcasecmp (entry_name (e), name) == 0 : entry_has_extension (e, name)) {
         const DnPluginDesc *d = entry_load (reg, i);
@@ -507,11 +516,24 @@ find_by_name (DnRegistry *reg, const char *name, gboolean writer)
 const DnPluginDesc *
 dn_registry_find_reader_by_name (DnRegistry *reg, const char *name)
 {
-  return find_by_name (reg, name, FALSE);
+  return find_by_name (reg, name, KIND_READER);
 }
 
 const DnPluginDesc *
 dn_registry_find_writer (DnRegistry *reg, const char *name)
 {
-  return find_by_name (reg, name, TRUE);
+  return find_by_name (reg, name, KIND_WRITER);
+}
+
+const DnPluginDesc *
+dn_registry_find_ocr (DnRegistry *reg)
+{
+  for (guint i = 0; i < reg->plugins->len; i++) {
+    if (!entry_is (&g_array_index (reg->plugins, DnPluginEntry, i), KIND_OCR))
+      continue;
+    const DnPluginDesc *d = entry_load (reg, i);
+    if (d != NULL)
+      return d;
+  }
+  return NULL;
 }

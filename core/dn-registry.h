@@ -72,5 +72,8 @@ const DnPluginDesc *dn_registry_find_reader (DnRegistry *reg, const guint8 *head
  * Borrowed; NULL if none. */
 const DnPluginDesc *dn_registry_find_reader_by_name (DnRegistry *reg, const char *name);
 const DnPluginDesc *dn_registry_find_writer (DnRegistry *reg, const char *name);
+/* The first OCR engine that loads, or NULL when none is registered
+ * (loads it). Borrowed. */
+const DnPluginDesc *dn_registry_find_ocr (DnRegistry *reg);
 
 G_END_DECLS

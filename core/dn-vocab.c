@@ -71,6 +71,8 @@ static const char *const item_names[][2] = {
   { "delegation", "member" },
   { "responsible", "agency" },
   { "follow_up_tasks", "task" },
+  { "languages", "language" },
+  { "pages", "page" },
 };
 
 const char *

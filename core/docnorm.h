@@ -4,6 +4,7 @@
 #include "dn-document.h"
 #include "dn-error.h"
 #include "dn-node.h"
+#include "dn-ocr.h"
 #include "dn-plugin.h"
 #include "dn-record.h"
 #include "dn-registry.h"

@@ -371,7 +371,16 @@ line_init (Page *pg, Line *ln, const guint *idx, guint n)
     /* A wide gap (tab stop, column) shows as a tab, a narrow one as a space. */
     if (i > 0) {
       const Frag *p = &g_array_index (pg->frags, Frag, idx[i - 1]);
-      g_string_append_c (s, f->x0 - p->x1 > 2 * MAX (frag_size (f), frag_size (p)) ? '\t' : ' ');
+      gboolean wide_gap = f->x0 - p->x1 > 2 * MAX (frag_size (f), frag_size (p));
+      /* Letter-spaced CJK (a cover's 地  區) is one word: no space between
+       * two wide characters, only a tab at a tab stop. */
+      gboolean cjk_pair = s->len > 0 && f->text->len > 0 &&
+                          g_unichar_iswide (g_utf8_get_char (g_utf8_find_prev_char (s->str, s->str + s->len))) &&
+                          g_unichar_iswide (g_utf8_get_char (f->text->str));
+      if (wide_gap)
+        g_string_append_c (s, '\t');
+      else if (!cjk_pair)
+        g_string_append_c (s, ' ');
     }
     g_string_append_len (s, f->text->str, (gssize) f->text->len);
     ln->x0 = MIN (ln->x0, f->x0);

@@ -50,6 +50,16 @@ void dn_pdf_layout_page (const DnPdfGlyph *glyphs, gsize n_glyphs,
                          DnNode *parent, DnPdfPageResult *result);
 void dn_pdf_page_result_clear (DnPdfPageResult *result);
 
+/* Recognised text (DnOcrGlyph, dn-ocr.h, pixels at @dpi) as layout glyphs:
+ * converts @ocr_glyphs' boxes to points in place and returns a new GArray
+ * of DnPdfGlyph (g_array_unref()), font size taken from the line height.
+ * For scanned PDF pages and images alike. */
+GArray *dn_pdf_glyphs_from_ocr (GArray *ocr_glyphs, double dpi);
+/* Marks every node of the blocks in @res as recognised (DN_HINT_OCR) with
+ * the mean confidence of the glyphs of @ocr_glyphs (in points) inside its
+ * box. */
+void dn_pdf_ocr_mark_blocks (const DnPdfPageResult *res, const GArray *ocr_glyphs);
+
 /* TRUE when @text starts with a list or heading marker (壹、 一、 (一) 1.
  * (1) A. 圖 1 表 1, bullets). */
 gboolean dn_pdf_starts_with_marker (const char *text);

@@ -46,6 +46,7 @@
 #include "docnorm.h"
 #include "dn-pdf-backend.h"
 #include "dn-pdf-layout.h"
+#include "dn-pdf-ocr.h"
 
 #define PDF_MAX_OUTLINE 10000
 #define PDF_EDGE 3   /* blocks kept per page end for the cross-page passes */
@@ -627,6 +628,34 @@ open_document (GBytes *data, const DnReadOptions *options, DnDocument *doc, Popp
   return TRUE;
 }
 
+/* Recognises @page in place of its text layer. In auto mode a missing
+ * engine leaves the page as it is (NO_TEXT_LAYER says why); with --ocr
+ * always it, and any engine failure, fails the read. On success *@glyphs
+ * is replaced and *@ocr_glyphs set; otherwise *@ocr_glyphs stays NULL. */
+static gboolean
+ocr_page (DnOcr *ocr, PopplerPage *page, DnDocument *doc, int page_no, GArray **glyphs,
+          GArray **ocr_glyphs, guint *n_text, GError **error)
+{
+  const char *why = NULL;
+  if (!dn_ocr_is_available (ocr, &why)) {
+    if (dn_ocr_get_mode (ocr) == DN_OCR_AUTO)
+      return TRUE;
+    g_set_error (error, DN_ERROR, DN_ERROR_UNSUPPORTED, "%s", why);
+    return FALSE;
+  }
+  GArray *recognised = dn_pdf_ocr_page (ocr, page, doc, page_no, ocr_glyphs, error);
+  if (recognised == NULL)
+    return FALSE;
+  g_array_free (*glyphs, TRUE);
+  *glyphs = recognised;
+  guint n = 0;
+  for (guint i = 0; i < recognised->len; i++)
+    if (!g_unichar_isspace (g_array_index (recognised, DnPdfGlyph, i).c))
+      n++;
+  *n_text = n;
+  return TRUE;
+}
+
 gboolean
 dn_pdf_backend_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **error)
 {
@@ -664,6 +693,7 @@ dn_pdf_backend_read (GBytes *data, const DnReadOptions *options, DnDocument *doc
   }
 
   gboolean want_images = has_image_xobjects (data);
+  DnOcr *ocr = dn_read_options_get_ocr (options);
   DnNode *root = dn_document_get_root (doc);
   edges = g_array_sized_new (FALSE, TRUE, sizeof (PageEdges), (guint) limit);
   guint64 nodes = 0, total_text = 0;
@@ -685,12 +715,30 @@ dn_pdf_backend_read (GBytes *data, const DnReadOptions *options, DnDocument *doc
     GArray *glyphs = page_glyphs (page, &n_text);
     GList *mapping = NULL;
     GArray *images = page_images (page, want_images, &mapping);
+    GArray *ocr_glyphs = NULL;
+    if (dn_pdf_page_needs_ocr (ocr, glyphs, n_text)) {
+      if (!ocr_page (ocr, page, doc, p + 1, &glyphs, &ocr_glyphs, &n_text, error)) {
+        poppler_page_free_image_mapping (mapping);
+        g_array_free (images, TRUE);
+        g_array_free (glyphs, TRUE);
+        g_object_unref (page);
+        ok = FALSE;
+        goto out;
+      }
+      /* A picture with no text found in it stays a figure. */
+      if (ocr_glyphs != NULL && n_text > 0)
+        dn_pdf_ocr_drop_scan_images (images, w, h);
+    }
     total_text += n_text;
     DnPdfPageResult res;
     dn_pdf_layout_page ((const DnPdfGlyph *) glyphs->data, glyphs->len, (const DnPdfImage *) images->data,
                         images->len, w, h, p + 1, root, &res);
     nodes += res.n_nodes;
-    if (n_text == 0)
+    if (ocr_glyphs != NULL) {
+      dn_pdf_ocr_mark_blocks (&res, ocr_glyphs);
+      g_array_unref (ocr_glyphs);
+    }
+    if (n_text == 0 && ocr_glyphs == NULL)
       dn_document_add_warning (doc, "NO_TEXT_LAYER", p + 1,
                                images->len > 0 ? "page has images but no text layer (a scan?)"
                                                : "page has no text");
@@ -736,9 +784,10 @@ dn_pdf_backend_read (GBytes *data, const DnReadOptions *options, DnDocument *doc
     ok = FALSE;
     goto out;
   }
-  if (total_text == 0)
-    dn_document_add_warning (doc, "NO_TEXT_LAYER", 0,
-                             "no page has a text layer: the PDF looks scanned and needs OCR");
+  if (total_text == 0 && dn_document_get_ocr (doc) == NULL)
+    dn_document_add_warning (doc, "NO_TEXT_LAYER", 0, "%s",
+                             ocr == NULL ? "no page has a text layer: the PDF looks scanned (OCR was off: --ocr never)"
+                                         : "no page has a text layer: the PDF looks scanned and needs OCR, which is unavailable");
   mark_furniture (edges, pages_read);
   mark_continuations (edges);
 

@@ -190,13 +190,27 @@ def test_columns():
 
 
 def test_scan():
-    rc, rec, _ = convert("feature-scan.pdf")
+    # A page of pictures without text. Without OCR it is flagged as a scan;
+    # with OCR (when built) recognising it finds nothing, and the picture
+    # stays a figure.
+    rc, rec, _ = convert("feature-scan.pdf", "--ocr", "never")
     if not check(rc == 0, f"feature-scan: exit {rc}"):
         return
     codes = warning_codes(rec)
     check(("NO_TEXT_LAYER", 1) in codes and ("NO_TEXT_LAYER", 0) in codes, f"feature-scan warnings {codes}")
     kinds = [n["type"] for n in rec["body"]["children"]]
     check(kinds == ["figure"], f"feature-scan: one figure and no text, got {kinds}")
+    check("ocr" not in rec["source"], "feature-scan: --ocr never recognises nothing")
+    rc, rec, _ = convert("feature-scan.pdf")
+    if not check(rc == 0, f"feature-scan (auto): exit {rc}"):
+        return
+    kinds = [n["type"] for n in rec["body"]["children"]]
+    check(kinds == ["figure"], f"feature-scan (auto): the picture stays a figure, got {kinds}")
+    if "ocr" in rec["source"]:
+        check(("OCR_NO_TEXT", 1) in warning_codes(rec), f"feature-scan (auto): {warning_codes(rec)}")
+        check([p["page"] for p in rec["source"]["ocr"]["pages"]] == [1], "feature-scan (auto): page 1 recognised")
+    else:
+        check(("NO_TEXT_LAYER", 0) in warning_codes(rec), "feature-scan (auto, no engine): flagged")
 
 
 def test_encrypted():

@@ -37,7 +37,7 @@ static const char *const ext_b[] = { "b", NULL };
 
 #define DESC(var, nm, rd, ext)                                                      \
   static const DnPluginDesc var = { DN_PLUGIN_ABI_VERSION, sizeof (DnPluginDesc), nm, \
-                                    "test", "1", NULL, ext, rd, NULL, NULL }
+                                    "test", "1", NULL, ext, rd, NULL, NULL, NULL }
 DESC (alpha_desc, "alpha", &alpha_reader, ext_a);
 DESC (beta_desc, "beta", &beta_reader, ext_b);
 DESC (gamma_desc, "gamma", &gamma_reader, NULL);
@@ -45,19 +45,19 @@ DESC (alpha_again_desc, "alpha", &beta_reader, ext_b);
 DESC (sure_desc, "sure", &sure_reader, NULL);
 
 static const DnPluginDesc future_desc = { DN_PLUGIN_ABI_VERSION + 1, sizeof (DnPluginDesc), "future",
-                                          "test", "1", NULL, NULL, &alpha_reader, NULL, NULL };
-static const DnPluginDesc tiny_desc = { DN_PLUGIN_ABI_VERSION, 8, "tiny", "test", "1", NULL, NULL, NULL, NULL, NULL };
+                                          "test", "1", NULL, NULL, &alpha_reader, NULL, NULL, NULL };
+static const DnPluginDesc tiny_desc = { DN_PLUGIN_ABI_VERSION, 8, "tiny", "test", "1", NULL, NULL, NULL, NULL, NULL, NULL };
 static const DnPluginDesc nothing_desc = { DN_PLUGIN_ABI_VERSION, sizeof (DnPluginDesc), "nothing",
-                                           "test", "1", NULL, NULL, NULL, NULL, NULL };
+                                           "test", "1", NULL, NULL, NULL, NULL, NULL, NULL };
 
 /* A descriptor as a plugin built before `license` was appended declares it:
  * its struct_size stops before the field. The bytes there belong to someone
  * else and must not be read. */
 static const DnPluginDesc older_desc = { DN_PLUGIN_ABI_VERSION, G_STRUCT_OFFSET (DnPluginDesc, license),
                                          "older", "test", "1", NULL, NULL, &alpha_reader, NULL,
-                                         "NOT-MINE" };
+                                         "NOT-MINE", NULL };
 static const DnPluginDesc licensed_desc = { DN_PLUGIN_ABI_VERSION, sizeof (DnPluginDesc), "licensed",
-                                            "test", "1", NULL, NULL, &alpha_reader, NULL, "MIT" };
+                                            "test", "1", NULL, NULL, &alpha_reader, NULL, "MIT", NULL };
 
 static const char *
 refusal_reason_for (const DnRegistry *reg, const char *needle)
