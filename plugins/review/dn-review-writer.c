@@ -1,8 +1,10 @@
 /* The review writer: one self-contained HTML page per record, for the person
- * who checks a conversion. Warnings come first and stand out; then the
- * report fields, the format's metadata and the source as tables; the section
- * outline (linked to the body); and the body itself, rendered readably with
- * page numbers, furniture and comments marked as such.
+ * who checks a conversion. Warnings come first and stand out, each linked to
+ * its page's first block in the body or to the report field it is about;
+ * then the report fields as a form with the cover's Chinese labels, the
+ * format's metadata and the source as tables; the section outline (linked to
+ * the body); and the body itself, rendered readably with page numbers,
+ * furniture and comments marked as such.
  *
  * The page serialises core's record (dn_record_build()), like every writer,
  * so it shows exactly what the JSON and XML carry. It needs nothing outside
