@@ -49,7 +49,10 @@ static const char review_css[] =
   "font-family:monospace;font-size:.75rem}"
   ".missing{color:#b71c1c;font-weight:bold;background:#fdecea;padding:0 .3rem}"
   ".iso{font-family:monospace}.raw{color:#555}"
-  "#warnings a{color:#0d47a1}";
+  "#warnings a{color:#0d47a1}"
+  ".sev{font-size:.7rem;text-transform:uppercase;border-radius:3px;padding:0 .3rem;margin-right:.3rem;color:#fff}"
+  ".sev-warning{background:#c62828}.sev-notice{background:#ef6c00}.sev-info{background:#607d8b}"
+  "#warnings details summary{cursor:pointer;color:#555}";
 
 /* ---- escaping ---- */
 
@@ -786,25 +789,50 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
   if (n_warn == 0) {
     g_string_append (s, "<p>No warnings.</p>\n");
   } else {
-    g_string_append (s, "<ul>\n");
-    for (guint i = 0; i < n_warn; i++) {
-      JsonObject *w = json_array_get_object_element (warnings, i);
-      char *anchor = warning_anchor (w, pg.anchored_pages);
-      /* Field anchors exist only when there is a report form. */
-      if (anchor != NULL && !g_str_has_prefix (anchor, "page-") && strcmp (anchor, "outline") != 0 && !has_report)
-        g_clear_pointer (&anchor, g_free);
-      g_string_append (s, "<li class=\"warning\"><code>");
-      append_escaped (s, str_member (w, "code"));
-      g_string_append (s, "</code> ");
-      append_escaped (s, str_member (w, "message"));
-      append_page (s, w);
-      if (anchor != NULL)
-        g_string_append_printf (s, " <a class=\"goto\" href=\"#%s\">→ %s</a>", anchor,
-                                g_str_has_prefix (anchor, "page-") ? "in the body" : "see");
-      g_free (anchor);
-      g_string_append (s, "</li>\n");
+    /* Grouped by severity, most serious first, record order within a
+     * group; info (normal processing) is collapsed. */
+    static const char *const severities[] = { "warning", "notice", "info" };
+    for (guint g = 0; g < G_N_ELEMENTS (severities); g++) {
+      guint in_group = 0;
+      for (guint i = 0; i < n_warn; i++) {
+        const char *sev = str_member (json_array_get_object_element (warnings, i), "severity");
+        /* A severity this page does not know counts as notice. */
+        if (sev == NULL || (strcmp (sev, "warning") != 0 && strcmp (sev, "info") != 0))
+          sev = "notice";
+        in_group += strcmp (sev, severities[g]) == 0;
+      }
+      if (in_group == 0)
+        continue;
+      gboolean info = strcmp (severities[g], "info") == 0;
+      if (info)
+        g_string_append_printf (s, "<details class=\"group-info\"><summary>%u info (normal processing)</summary>\n",
+                                in_group);
+      g_string_append_printf (s, "<ul class=\"group-%s\">\n", severities[g]);
+      for (guint i = 0; i < n_warn; i++) {
+        JsonObject *w = json_array_get_object_element (warnings, i);
+        const char *sev = str_member (w, "severity");
+        if (sev == NULL || (strcmp (sev, "warning") != 0 && strcmp (sev, "info") != 0))
+          sev = "notice";
+        if (strcmp (sev, severities[g]) != 0)
+          continue;
+        char *anchor = warning_anchor (w, pg.anchored_pages);
+        /* Field anchors exist only when there is a report form. */
+        if (anchor != NULL && !g_str_has_prefix (anchor, "page-") && strcmp (anchor, "outline") != 0 && !has_report)
+          g_clear_pointer (&anchor, g_free);
+        g_string_append_printf (s, "<li class=\"warning\" data-severity=\"%s\"><span class=\"sev sev-%s\">%s</span><code>",
+                                sev, sev, sev);
+        append_escaped (s, str_member (w, "code"));
+        g_string_append (s, "</code> ");
+        append_escaped (s, str_member (w, "message"));
+        append_page (s, w);
+        if (anchor != NULL)
+          g_string_append_printf (s, " <a class=\"goto\" href=\"#%s\">→ %s</a>", anchor,
+                                  g_str_has_prefix (anchor, "page-") ? "in the body" : "see");
+        g_free (anchor);
+        g_string_append (s, "</li>\n");
+      }
+      g_string_append (s, info ? "</ul>\n</details>\n" : "</ul>\n");
     }
-    g_string_append (s, "</ul>\n");
   }
   g_string_append (s, "</section>\n");
 

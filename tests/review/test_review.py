@@ -170,10 +170,10 @@ def check_form(name, rec, root):
             check(name + ": travellers table, one row each", got == want, (got[:2], want[:2]))
 
 
-def check_warning_links(name, rec, root, items):
+def check_warning_links(name, rec, root, items, warnings):
     ids = {e.attrs["id"] for e in root.find_all(lambda e: "id" in e.attrs)}
     pages = body_pages(rec["body"], set())
-    for item, w in zip(items, rec["warnings"]):
+    for item, w in zip(items, warnings):
         links = item.find_all(lambda e: e.tag == "a")
         hrefs = [a.attrs.get("href", "") for a in links]
         check(name + ": %s link resolves" % w["code"], all(h.startswith("#") and h[1:] in ids for h in hrefs), hrefs)
@@ -209,11 +209,21 @@ def check_page(name, rec, source, dom):
           [s.attrs.get("id") for s in sections])
     items = root.find_all(lambda e: e.tag == "li" and e.attrs.get("class") == "warning")
     got = [(norm("".join(c.text() for c in i.kids if isinstance(c, El) and c.tag == "code")), norm(i.text())) for i in items]
-    want = rec["warnings"]
+    # Grouped warning > notice > info, record order within a group.
+    rank = {"warning": 0, "notice": 1, "info": 2}
+    want = sorted(rec["warnings"], key=lambda w: rank.get(w.get("severity"), 1))
     check(name + ": %d warning(s) listed" % len(want), len(got) == len(want), got)
+    sevs = [i.attrs.get("data-severity") for i in items]
+    check(name + ": each warning's severity badge, most serious first",
+          sevs == [w["severity"] for w in want]
+          and all(norm(i.find_all(lambda e: "sev" in e.attrs.get("class", "").split())[0].text()) == s
+                  for i, s in zip(items, sevs)), sevs)
+    infos = [i for i in items if i.attrs.get("data-severity") == "info"]
+    check(name + ": info warnings collapsed",
+          all(i.parent.parent.tag == "details" and "open" not in i.parent.parent.attrs for i in infos))
     check(name + ": each warning's code and message shown",
           all(g[0] == w["code"] and norm(w["message"]) in g[1] for g, w in zip(got, want)), (got, want))
-    check_warning_links(name, rec, root, items)
+    check_warning_links(name, rec, root, items, want)
     check_form(name, rec, root)
     heading = norm(root.find_all(lambda e: e.attrs.get("id") == "warnings")[0].find_all(lambda e: e.tag == "h2")[0].text())
     check(name + ": warning count in the heading", heading == "Warnings (%d)" % len(want), heading)
