@@ -200,6 +200,7 @@ dn_document_get_warning (const DnDocument *doc, guint index, DnWarningInfo *info
   info->code = w->code;
   info->message = w->message;
   info->page = w->page;
+  info->severity = dn_warning_code_get_severity (w->code);
 }
 
 gboolean

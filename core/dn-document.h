@@ -8,6 +8,7 @@
 #include <json-glib/json-glib.h>
 
 #include "dn-node.h"
+#include "dn-warning-codes.h"
 
 G_BEGIN_DECLS
 
@@ -32,6 +33,7 @@ typedef struct {
   const char *code;        /* UPPER_SNAKE, documented in docs/WARNINGS.md */
   const char *message;
   int page;                /* 0 when not tied to a page */
+  DnSeverity severity;     /* the code's, from dn_warning_code_get_severity() */
 } DnWarningInfo;
 
 /* Cap on recorded warnings; past it one WARNINGS_TRUNCATED closes the list. */

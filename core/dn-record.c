@@ -336,6 +336,7 @@ dn_record_emit (const DnDocument *doc, const DnWriteOptions *options, const DnRe
     dn_document_get_warning (doc, i, &w);
     sink->begin_object (user_data, NULL);
     emit_string (&e, "code", w.code);
+    emit_string (&e, "severity", dn_severity_to_string (w.severity));
     emit_string (&e, "message", w.message);
     if (w.page > 0)
       emit_int (&e, "page", w.page);

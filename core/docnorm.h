@@ -9,3 +9,4 @@
 #include "dn-record.h"
 #include "dn-registry.h"
 #include "dn-vocab.h"
+#include "dn-warning-codes.h"

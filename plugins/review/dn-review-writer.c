@@ -1,8 +1,10 @@
 /* The review writer: one self-contained HTML page per record, for the person
- * who checks a conversion. Warnings come first and stand out; then the
- * report fields, the format's metadata and the source as tables; the section
- * outline (linked to the body); and the body itself, rendered readably with
- * page numbers, furniture and comments marked as such.
+ * who checks a conversion. Warnings come first and stand out, each linked to
+ * its page's first block in the body or to the report field it is about;
+ * then the report fields as a form with the cover's Chinese labels, the
+ * format's metadata and the source as tables; the section outline (linked to
+ * the body); and the body itself, rendered readably with page numbers,
+ * furniture and comments marked as such.
  *
  * The page serialises core's record (dn_record_build()), like every writer,
  * so it shows exactly what the JSON and XML carry. It needs nothing outside
@@ -42,7 +44,15 @@ static const char review_css[] =
   ".toc{background:#f6f6f6;padding:.3rem .8rem}"
   "pre{background:#f4f4f4;padding:.5rem;overflow-x:auto;white-space:pre-wrap}"
   ".body p,.body div{margin:.45rem 0}.body li.labelled{list-style:none}"
-  ".kind{color:#999;font-size:.75rem;text-transform:uppercase;margin-right:.4rem}";
+  ".kind{color:#999;font-size:.75rem;text-transform:uppercase;margin-right:.4rem}"
+  "table.form th .zh{font-size:1rem}table.form th .key{display:block;color:#777;font-weight:normal;"
+  "font-family:monospace;font-size:.75rem}"
+  ".missing{color:#b71c1c;font-weight:bold;background:#fdecea;padding:0 .3rem}"
+  ".iso{font-family:monospace}.raw{color:#555}"
+  "#warnings a{color:#0d47a1}"
+  ".sev{font-size:.7rem;text-transform:uppercase;border-radius:3px;padding:0 .3rem;margin-right:.3rem;color:#fff}"
+  ".sev-warning{background:#c62828}.sev-notice{background:#ef6c00}.sev-info{background:#607d8b}"
+  "#warnings details summary{cursor:pointer;color:#555}";
 
 /* ---- escaping ---- */
 
@@ -187,6 +197,7 @@ typedef struct {
   guint heading_count;  /* anchors of the body's top-level headings */
   guint unnamed_sections; /* anchors of sections without an id */
   gboolean top;         /* the node being rendered is a child of the body */
+  GHashTable *anchored_pages; /* page numbers given an anchor "page-N" */
 } Page;
 
 /* Marks as a state per character; runs of one state get one set of tags. */
@@ -288,6 +299,24 @@ append_page (GString *out, JsonObject *node)
     g_string_append_printf (out, "<span class=\"page\">p.&nbsp;%" G_GINT64_FORMAT "</span>", page);
 }
 
+/* A body node's page, the first one on each page carrying the anchor
+ * "page-N" that warnings with that page link to. */
+static void
+append_body_page (Page *pg, JsonObject *node)
+{
+  gint64 page = int_member (node, "page", 0);
+  if (page <= 0)
+    return;
+  gpointer key = GINT_TO_POINTER ((int) MIN (page, G_MAXINT));
+  if (g_hash_table_contains (pg->anchored_pages, key)) {
+    append_page (pg->out, node);
+    return;
+  }
+  g_hash_table_add (pg->anchored_pages, key);
+  g_string_append_printf (pg->out, "<span class=\"page\" id=\"page-%" G_GINT64_FORMAT "\">p.&nbsp;%" G_GINT64_FORMAT
+                          "</span>", page, page);
+}
+
 static void render_node (Page *pg, JsonObject *node, guint section_depth);
 
 static void
@@ -350,7 +379,7 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
     g_string_append_c (out, '>');
     append_label (out, node);
     append_marked_text (out, node);
-    append_page (out, node);
+    append_body_page (pg, node);
     g_string_append_printf (out, "</h%d>\n", h);
     render_children (pg, node, section_depth);
   } else if (strcmp (type, "list") == 0) {
@@ -412,7 +441,7 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
       append_escaped (out, alt);
     }
     g_string_append (out, "</div>");
-    append_page (out, node);
+    append_body_page (pg, node);
     JsonArray *kids = array_member (node, "children");
     for (guint i = 0; kids != NULL && i < json_array_get_length (kids); i++) {
       JsonObject *c = json_array_get_object_element (kids, i);
@@ -451,7 +480,7 @@ render_node (Page *pg, JsonObject *node, guint section_depth)
     append_marked_text (out, node);
     if (strcmp (type, "toc_entry") == 0 && int_member (node, "printed_page", 0) > 0)
       g_string_append_printf (out, " … %" G_GINT64_FORMAT, int_member (node, "printed_page", 0));
-    append_page (out, node);
+    append_body_page (pg, node);
     render_children (pg, node, section_depth);
     g_string_append_printf (out, "</%s>\n", tag);
   }
@@ -505,6 +534,182 @@ outline (GString *out, JsonObject *node, guint *heading_count, guint *unnamed, g
   if (open)
     g_string_append (out, "</ol>\n");
   return entries;
+}
+
+
+/* ---- the report form ---- */
+
+/* The report fields a reviewer checks against the cover, with the labels the
+ * cover prints (docs/RECORD.md); "f-<member>" anchors. Members not listed
+ * here follow as a generic table. */
+static const struct {
+  const char *member, *zh;
+} form_fields[] = {
+  { "kind", "報告類型" },
+  { "title", "計畫名稱／報告名稱" },
+  { "category", "出國類別" },
+  { "travellers", "出國人員" },
+  { "organizations", "服務機關" },
+  { "destinations", "出國地區（派赴國家）" },
+  { "period", "出國期間" },
+  { "report_date", "報告日期" },
+  { "abstract", "摘要" },
+  { "toc", "目次" },
+};
+
+static void
+append_missing (GString *out)
+{
+  g_string_append (out, "<span class=\"missing\">未填 · missing</span>");
+}
+
+/* A date range as "raw → start … end". */
+static void
+append_date_range (GString *out, JsonObject *d)
+{
+  g_string_append (out, "<span class=\"raw\">");
+  append_escaped (out, str_member (d, "raw"));
+  g_string_append (out, "</span> → ");
+  const char *start = str_member (d, "start"), *end = str_member (d, "end");
+  if (start == NULL) {
+    append_missing (out);
+    return;
+  }
+  g_string_append (out, "<span class=\"iso\">");
+  append_escaped (out, start);
+  if (end != NULL) {
+    g_string_append (out, " … ");
+    append_escaped (out, end);
+  }
+  g_string_append (out, "</span>");
+}
+
+static void
+append_travellers (GString *out, JsonArray *a)
+{
+  g_string_append (out, "<table id=\"travellers\"><tr><th>姓名 name</th><th>職稱 title</th>"
+                        "<th>服務機關 organization</th></tr>");
+  for (guint i = 0; i < json_array_get_length (a); i++) {
+    JsonObject *t = json_array_get_object_element (a, i);
+    static const char *const cols[] = { "name", "title", "organization" };
+    g_string_append (out, "<tr>");
+    for (guint c = 0; c < G_N_ELEMENTS (cols); c++) {
+      g_string_append (out, "<td>");
+      const char *v = str_member (t, cols[c]);
+      if (v != NULL)
+        append_escaped (out, v);
+      else
+        append_missing (out);
+      g_string_append (out, "</td>");
+    }
+    g_string_append (out, "</tr>");
+  }
+  g_string_append (out, "</table>");
+}
+
+static void
+append_form_value (GString *out, const char *member, JsonNode *v)
+{
+  if (v == NULL || JSON_NODE_HOLDS_NULL (v) ||
+      (JSON_NODE_HOLDS_ARRAY (v) && json_array_get_length (json_node_get_array (v)) == 0)) {
+    append_missing (out);
+    return;
+  }
+  JsonObject *o = JSON_NODE_HOLDS_OBJECT (v) ? json_node_get_object (v) : NULL;
+  JsonArray *a = JSON_NODE_HOLDS_ARRAY (v) ? json_node_get_array (v) : NULL;
+  if (o != NULL && (strcmp (member, "period") == 0 || strcmp (member, "report_date") == 0)) {
+    append_date_range (out, o);
+  } else if (o != NULL && strcmp (member, "category") == 0) {
+    g_string_append (out, "<span class=\"raw\">");
+    append_escaped (out, str_member (o, "raw"));
+    g_string_append (out, "</span> → ");
+    append_escaped (out, str_member (o, "normalized"));
+  } else if (a != NULL && strcmp (member, "travellers") == 0) {
+    append_travellers (out, a);
+  } else if (a != NULL && (strcmp (member, "organizations") == 0 || strcmp (member, "destinations") == 0)) {
+    for (guint i = 0; i < json_array_get_length (a); i++) {
+      JsonObject *e = json_array_get_object_element (a, i);
+      if (i > 0)
+        g_string_append (out, "、");
+      append_escaped (out, str_member (e, strcmp (member, "organizations") == 0 ? "name" : "raw"));
+    }
+  } else if (o != NULL && strcmp (member, "abstract") == 0) {
+    JsonArray *paras = array_member (o, "paragraphs");
+    g_string_append_printf (out, "%u paragraph(s), %" G_GINT64_FORMAT " Han characters (the rule asks for 200–300)",
+                            paras != NULL ? json_array_get_length (paras) : 0, int_member (o, "cjk_char_count", 0));
+  } else if (o != NULL && strcmp (member, "toc") == 0) {
+    JsonArray *entries = array_member (o, "entries");
+    append_escaped (out, str_member (o, "heading_raw"));
+    g_string_append_printf (out, ": %u entries", entries != NULL ? json_array_get_length (entries) : 0);
+  } else {
+    append_value (out, v, 0);
+  }
+}
+
+static gboolean
+is_form_field (const char *member)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (form_fields); i++)
+    if (strcmp (form_fields[i].member, member) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+report_form (GString *out, JsonNode *report)
+{
+  g_string_append (out, "<section id=\"report\"><h2>報告欄位 · Report fields</h2>");
+  if (report == NULL || !JSON_NODE_HOLDS_OBJECT (report)) {
+    g_string_append (out, "<p class=\"null\">none</p></section>\n");
+    return;
+  }
+  JsonObject *r = json_node_get_object (report);
+  g_string_append (out, "<table class=\"kv form\">");
+  for (guint i = 0; i < G_N_ELEMENTS (form_fields); i++) {
+    const char *m = form_fields[i].member;
+    g_string_append_printf (out, "<tr id=\"f-%s\"><th><span class=\"zh\">%s</span><span class=\"key\">%s</span></th><td>",
+                            m, form_fields[i].zh, m);
+    append_form_value (out, m, json_object_has_member (r, m) ? json_object_get_member (r, m) : NULL);
+    g_string_append (out, "</td></tr>");
+  }
+  g_string_append (out, "</table>\n<h3>Other report members</h3><table class=\"kv\">");
+  GList *names = json_object_get_members (r);
+  for (GList *l = names; l != NULL; l = l->next) {
+    if (is_form_field (l->data))
+      continue;
+    g_string_append (out, "<tr><th>");
+    append_escaped (out, l->data);
+    g_string_append (out, "</th><td>");
+    append_value (out, json_object_get_member (r, l->data), 1);
+    g_string_append (out, "</td></tr>");
+  }
+  g_list_free (names);
+  g_string_append (out, "</table></section>\n");
+}
+
+/* Where a warning points: its page's first block when the body has one,
+ * else the report field its code is about. NULL: nowhere on the page. */
+static char *
+warning_anchor (JsonObject *w, GHashTable *anchored_pages)
+{
+  gint64 page = int_member (w, "page", 0);
+  if (page > 0 && g_hash_table_contains (anchored_pages, GINT_TO_POINTER ((int) MIN (page, G_MAXINT))))
+    return g_strdup_printf ("page-%" G_GINT64_FORMAT, page);
+  static const struct {
+    const char *code, *anchor;
+  } by_code[] = {
+    { "TRAVELLER_SPLIT_HEURISTIC", "f-travellers" }, { "CATEGORY_NORMALIZED", "f-category" },
+    { "DATE_UNPARSED", "f-period" },                 { "MISSING_FIELD", "report" },
+    { "COVER_LINE_UNPARSED", "report" },             { "NO_COVER", "f-kind" },
+    { "FRAGMENT", "f-kind" },                        { "TOC_ENTRY_UNMATCHED", "f-toc" },
+    { "HEADING_NOT_IN_TOC", "outline" },             { "FIGURE_NOT_IN_LIST", "report" },
+    { "FIGURE_LIST_UNMATCHED", "report" },           { "FIGURE_SOURCE_ORDER", "report" },
+  };
+  const char *code = str_member (w, "code");
+  for (guint i = 0; code != NULL && i < G_N_ELEMENTS (by_code); i++)
+    if (strcmp (by_code[i].code, code) == 0)
+      return g_strdup (by_code[i].anchor);
+  return NULL;
 }
 
 /* ---- the page ---- */
@@ -571,28 +776,67 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
   g_string_append_printf (s, " · %" G_GINT64_FORMAT " bytes · schema %s</p>\n</header>\n",
                           int_member (source, "bytes", 0), DN_SCHEMA_VERSION);
 
+  /* The body first, so the warnings know which pages have an anchor. */
+  GString *body_html = g_string_new (NULL);
+  Page pg = { .out = body_html, .body = body, .anchored_pages = g_hash_table_new (NULL, NULL) };
+  render_children (&pg, body, 0);
+
   /* Warnings first: they are what the reviewer is here for. */
+  gboolean has_report = report != NULL && JSON_NODE_HOLDS_OBJECT (report);
   guint n_warn = warnings != NULL ? json_array_get_length (warnings) : 0;
   g_string_append_printf (s, "<section id=\"warnings\"%s><h2>Warnings (%u)</h2>\n",
                           n_warn == 0 ? " class=\"none\"" : "", n_warn);
   if (n_warn == 0) {
     g_string_append (s, "<p>No warnings.</p>\n");
   } else {
-    g_string_append (s, "<ul>\n");
-    for (guint i = 0; i < n_warn; i++) {
-      JsonObject *w = json_array_get_object_element (warnings, i);
-      g_string_append (s, "<li class=\"warning\"><code>");
-      append_escaped (s, str_member (w, "code"));
-      g_string_append (s, "</code> ");
-      append_escaped (s, str_member (w, "message"));
-      append_page (s, w);
-      g_string_append (s, "</li>\n");
+    /* Grouped by severity, most serious first, record order within a
+     * group; info (normal processing) is collapsed. */
+    static const char *const severities[] = { "warning", "notice", "info" };
+    for (guint g = 0; g < G_N_ELEMENTS (severities); g++) {
+      guint in_group = 0;
+      for (guint i = 0; i < n_warn; i++) {
+        const char *sev = str_member (json_array_get_object_element (warnings, i), "severity");
+        /* A severity this page does not know counts as notice. */
+        if (sev == NULL || (strcmp (sev, "warning") != 0 && strcmp (sev, "info") != 0))
+          sev = "notice";
+        in_group += strcmp (sev, severities[g]) == 0;
+      }
+      if (in_group == 0)
+        continue;
+      gboolean info = strcmp (severities[g], "info") == 0;
+      if (info)
+        g_string_append_printf (s, "<details class=\"group-info\"><summary>%u info (normal processing)</summary>\n",
+                                in_group);
+      g_string_append_printf (s, "<ul class=\"group-%s\">\n", severities[g]);
+      for (guint i = 0; i < n_warn; i++) {
+        JsonObject *w = json_array_get_object_element (warnings, i);
+        const char *sev = str_member (w, "severity");
+        if (sev == NULL || (strcmp (sev, "warning") != 0 && strcmp (sev, "info") != 0))
+          sev = "notice";
+        if (strcmp (sev, severities[g]) != 0)
+          continue;
+        char *anchor = warning_anchor (w, pg.anchored_pages);
+        /* Field anchors exist only when there is a report form. */
+        if (anchor != NULL && !g_str_has_prefix (anchor, "page-") && strcmp (anchor, "outline") != 0 && !has_report)
+          g_clear_pointer (&anchor, g_free);
+        g_string_append_printf (s, "<li class=\"warning\" data-severity=\"%s\"><span class=\"sev sev-%s\">%s</span><code>",
+                                sev, sev, sev);
+        append_escaped (s, str_member (w, "code"));
+        g_string_append (s, "</code> ");
+        append_escaped (s, str_member (w, "message"));
+        append_page (s, w);
+        if (anchor != NULL)
+          g_string_append_printf (s, " <a class=\"goto\" href=\"#%s\">→ %s</a>", anchor,
+                                  g_str_has_prefix (anchor, "page-") ? "in the body" : "see");
+        g_free (anchor);
+        g_string_append (s, "</li>\n");
+      }
+      g_string_append (s, info ? "</ul>\n</details>\n" : "</ul>\n");
     }
-    g_string_append (s, "</ul>\n");
   }
   g_string_append (s, "</section>\n");
 
-  kv_section (s, "report", "Report fields", report);
+  report_form (s, report);
   kv_section (s, "metadata", "Metadata", json_object_get_member (rec, "metadata"));
   kv_section (s, "source", "Source", json_object_get_member (rec, "source"));
 
@@ -601,9 +845,10 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
   if (outline (s, body, &heading_count, &unnamed, 0) == 0)
     g_string_append (s, "<p class=\"null\">No sections or headings.</p>\n");
   g_string_append (s, "</nav>\n<main class=\"body\"><h2>Body</h2>\n");
-  Page pg = { .out = s, .body = body };
-  render_children (&pg, body, 0);
+  g_string_append_len (s, body_html->str, (gssize) body_html->len);
   g_string_append (s, "</main>\n</body>\n</html>\n");
+  g_string_free (body_html, TRUE);
+  g_hash_table_unref (pg.anchored_pages);
 
   gboolean ok = g_output_stream_write_all (out, s->str, s->len, NULL, NULL, error);
   g_string_free (s, TRUE);

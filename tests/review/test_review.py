@@ -91,6 +91,18 @@ def dump_dom(path):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def screenshot(path, png):
+    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS="/dev/null")
+    profile = tempfile.mkdtemp(prefix="docnorm-chromium-")
+    try:
+        subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                        "--user-data-dir=" + profile, "--window-size=1000,1400", "--screenshot=" + png,
+                        "file://" + path], capture_output=True, env=env, timeout=120)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def expected_outline(body):
     """(label+title) of sections, nested order; top-level headings otherwise."""
     out = []
@@ -116,6 +128,59 @@ def body_texts(n, out):
     for c in n.get("children", []):
         body_texts(c, out)
     return out
+
+
+FORM = [("kind", "報告類型"), ("title", "計畫名稱"), ("category", "出國類別"), ("travellers", "出國人員"),
+        ("organizations", "服務機關"), ("destinations", "出國地區"), ("period", "出國期間"),
+        ("report_date", "報告日期"), ("abstract", "摘要"), ("toc", "目次")]
+
+
+def body_pages(n, out):
+    if n.get("page", 0) > 0:
+        out.add(n["page"])
+    for c in n.get("children", []):
+        body_pages(c, out)
+    return out
+
+
+def check_form(name, rec, root):
+    report = rec["report"]
+    sec = root.find_all(lambda e: e.attrs.get("id") == "report")[0]
+    if report is None:
+        check(name + ": no report, no form", not sec.find_all(lambda e: "form" in e.attrs.get("class", "")))
+        return
+    for member, zh in FORM:
+        rows = root.find_all(lambda e: e.tag == "tr" and e.attrs.get("id") == "f-" + member)
+        check(name + ": form row %s labelled %s" % (member, zh),
+              len(rows) == 1 and zh in rows[0].text() and member in rows[0].text(), [r.text()[:80] for r in rows])
+        if not rows:
+            continue
+        row, v = rows[0], report.get(member)
+        marked = bool(row.find_all(lambda e: e.attrs.get("class") == "missing"))
+        if v is None or v == []:
+            check(name + ": missing %s marked" % member, marked)
+        elif member in ("period", "report_date"):
+            want = norm(v["raw"] + " → " + v["start"] + (" … " + v["end"] if "end" in v else ""))
+            check(name + ": %s raw → ISO" % member, want in norm(row.text()), (want, norm(row.text())))
+        elif member == "travellers":
+            t = root.find_all(lambda e: e.tag == "table" and e.attrs.get("id") == "travellers")
+            trs = t[0].find_all(lambda e: e.tag == "tr") if t else []
+            got = [[norm(td.text()) for td in tr.find_all(lambda e: e.tag == "td")] for tr in trs[1:]]
+            want = [[norm(x.get(k) or "未填 · missing") for k in ("name", "title", "organization")] for x in v]
+            check(name + ": travellers table, one row each", got == want, (got[:2], want[:2]))
+
+
+def check_warning_links(name, rec, root, items, warnings):
+    ids = {e.attrs["id"] for e in root.find_all(lambda e: "id" in e.attrs)}
+    pages = body_pages(rec["body"], set())
+    for item, w in zip(items, warnings):
+        links = item.find_all(lambda e: e.tag == "a")
+        hrefs = [a.attrs.get("href", "") for a in links]
+        check(name + ": %s link resolves" % w["code"], all(h.startswith("#") and h[1:] in ids for h in hrefs), hrefs)
+        if w.get("page", 0) in pages:
+            check(name + ": %s links to page %d" % (w["code"], w["page"]), hrefs == ["#page-%d" % w["page"]], hrefs)
+    anchors = sorted(int(i[5:]) for i in ids if re.match(r"^page-[0-9]+$", i))
+    check(name + ": one anchor per page of the body", anchors == sorted(pages), (anchors, sorted(pages)))
 
 
 def check_page(name, rec, source, dom):
@@ -144,10 +209,22 @@ def check_page(name, rec, source, dom):
           [s.attrs.get("id") for s in sections])
     items = root.find_all(lambda e: e.tag == "li" and e.attrs.get("class") == "warning")
     got = [(norm("".join(c.text() for c in i.kids if isinstance(c, El) and c.tag == "code")), norm(i.text())) for i in items]
-    want = rec["warnings"]
+    # Grouped warning > notice > info, record order within a group.
+    rank = {"warning": 0, "notice": 1, "info": 2}
+    want = sorted(rec["warnings"], key=lambda w: rank.get(w.get("severity"), 1))
     check(name + ": %d warning(s) listed" % len(want), len(got) == len(want), got)
+    sevs = [i.attrs.get("data-severity") for i in items]
+    check(name + ": each warning's severity badge, most serious first",
+          sevs == [w["severity"] for w in want]
+          and all(norm(i.find_all(lambda e: "sev" in e.attrs.get("class", "").split())[0].text()) == s
+                  for i, s in zip(items, sevs)), sevs)
+    infos = [i for i in items if i.attrs.get("data-severity") == "info"]
+    check(name + ": info warnings collapsed",
+          all(i.parent.parent.tag == "details" and "open" not in i.parent.parent.attrs for i in infos))
     check(name + ": each warning's code and message shown",
           all(g[0] == w["code"] and norm(w["message"]) in g[1] for g, w in zip(got, want)), (got, want))
+    check_warning_links(name, rec, root, items, want)
+    check_form(name, rec, root)
     heading = norm(root.find_all(lambda e: e.attrs.get("id") == "warnings")[0].find_all(lambda e: e.tag == "h2")[0].text())
     check(name + ": warning count in the heading", heading == "Warnings (%d)" % len(want), heading)
 
@@ -216,6 +293,13 @@ def main():
         # Chromium instances start slowly; run them side by side.
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, len(jobs))) as pool:
             doms = list(pool.map(lambda j: dump_dom(j[2]), jobs))
+        # A screenshot of the first page: the browser painted something.
+        if jobs:
+            png = os.path.join(tmp, "shot.png")
+            screenshot(jobs[0][2], png)
+            data = open(png, "rb").read() if os.path.exists(png) else b""
+            check(jobs[0][0] + ": screenshot is a PNG of plausible size (%d bytes)" % len(data),
+                  data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20000, len(data))
         for (name, rec, out), dom in zip(jobs, doms):
             root = check_page(name, rec, open(out, encoding="utf-8").read(), dom)
             if name.startswith("hostile"):

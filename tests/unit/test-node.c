@@ -183,11 +183,13 @@ test_document_warnings (void **state)
   assert_string_equal (w.code, "A_CODE");
   assert_string_equal (w.message, "message 1");
   assert_int_equal (w.page, 3);
+  assert_int_equal (w.severity, DN_SEVERITY_NOTICE); /* not a documented code */
   for (int i = 0; i < 2 * DN_MAX_WARNINGS; i++)
     dn_document_add_warning (doc, "MANY", i + 1, "w");
   assert_int_equal (dn_document_get_n_warnings (doc), DN_MAX_WARNINGS);
   dn_document_get_warning (doc, DN_MAX_WARNINGS - 1, &w);
   assert_string_equal (w.code, "WARNINGS_TRUNCATED");
+  assert_int_equal (w.severity, DN_SEVERITY_WARNING);
 
   dn_document_set_meta_string (doc, "title", "報告");
   dn_document_set_meta_string (doc, "empty", "");
