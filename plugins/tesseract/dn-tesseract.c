@@ -12,6 +12,7 @@
  * data's version is read from the traineddata file's version component,
  * which the C API does not expose. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <leptonica/allheaders.h>
@@ -28,10 +29,14 @@
 static TessBaseAPI *api;
 static char *api_lang;
 
-/* The engine is kept for the process; ended when the module is unloaded or
- * the process exits normally, before libtesseract's own static objects go
- * (which otherwise print "ObjectCache … LEAK!" on stderr). */
-__attribute__ ((destructor)) static void
+/* The engine is kept for the process and ended by an exit handler
+ * registered after the first initialisation: handlers run in reverse order,
+ * so it runs before libtesseract's static dawg cache is destroyed, which
+ * otherwise drops the dawgs still held (a leak LeakSanitizer reports, and
+ * "ObjectCache … LEAK!" on Tesseract's debug output). A handler registered
+ * from a module belongs to it (__cxa_atexit), so unloading the module runs
+ * it too. */
+static void
 tesseract_unload (void)
 {
   if (api != NULL) {
@@ -135,6 +140,12 @@ ensure_api (const char *lang, GError **error)
   TessBaseAPISetVariable (api, "preserve_interword_spaces", "0");
   TessBaseAPISetPageSegMode (api, PSM_AUTO);
   api_lang = g_strdup (lang);
+  /* After the first successful load: the dawg cache exists by now. */
+  static gboolean unload_registered;
+  if (!unload_registered) {
+    unload_registered = TRUE;
+    atexit (tesseract_unload);
+  }
   return TRUE;
 }
 
