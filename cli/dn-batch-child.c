@@ -3,8 +3,9 @@
  *
  * It reports to the parent on @msg_fd with JSON lines:
  *   {"sha256":…,"bytes":…,"reader":…}            once the input is loaded
- *   {"status":"ok"|"warnings"|"skipped"|"failed", "pages":…, "warnings":…,
- *    "reader":…, "error":{"code":…,"message":…}}  when done
+ *   {"status":"ok"|"notice"|"review"|"failed", "pages":…, "warnings":…,
+ *    "severities":{…}, "reader":…, "skipped":"resume", "error":{"code":…,"message":…}}
+ *                                                 when done
  * A child that dies before the second line has crashed (or was killed). */
 #include <errno.h>
 #include <fcntl.h>
@@ -191,9 +192,17 @@ already_done (const DnBatchSettings *s, const DnBatchInput *input, const char *r
                                     json_object_get_int_member_with_default (src, "pages", 0));
         JsonArray *w = json_object_has_member (rec, "warnings")
                          ? json_object_get_array_member (rec, "warnings") : NULL;
-        guint nw = w != NULL ? json_array_get_length (w) : 0;
-        json_object_set_int_member (result, "warnings", nw);
-        json_object_set_string_member (result, "status", nw > 0 ? "warnings" : "ok");
+        guint counts[DN_N_SEVERITIES] = { 0 };
+        for (guint i = 0; w != NULL && i < json_array_get_length (w); i++) {
+          JsonObject *wo = json_array_get_object_element (w, i);
+          DnSeverity sev;
+          if (wo == NULL)
+            continue;
+          if (!dn_severity_from_string (json_object_get_string_member_with_default (wo, "severity", ""), &sev))
+            sev = dn_warning_code_get_severity (json_object_get_string_member_with_default (wo, "code", ""));
+          counts[sev]++;
+        }
+        dn_batch_result_set_warnings (result, counts);
       }
     }
     g_object_unref (parser);
@@ -201,11 +210,18 @@ already_done (const DnBatchSettings *s, const DnBatchInput *input, const char *r
   }
   if (!prev_same)
     return FALSE;
-  const char *status = json_object_get_string_member_with_default (prev, "status", "failed");
+  /* A line whose status is not one of today's converted ones (a manifest
+   * from before severities said "warnings") is converted again. */
+  const char *status = json_object_get_string_member_with_default (prev, "status", "");
+  if (!dn_batch_status_is_converted (status))
+    return FALSE;
   json_object_set_string_member (result, "status", status);
   json_object_set_string_member (result, "reader", json_object_get_string_member_with_default (prev, "reader", ""));
   json_object_set_int_member (result, "pages", json_object_get_int_member_with_default (prev, "pages", 0));
   json_object_set_int_member (result, "warnings", json_object_get_int_member_with_default (prev, "warnings", 0));
+  if (json_object_has_member (prev, "severities") && JSON_NODE_HOLDS_OBJECT (json_object_get_member (prev, "severities")))
+    json_object_set_object_member (result, "severities",
+                                   json_object_ref (json_object_get_object_member (prev, "severities")));
   return TRUE;
 }
 
@@ -324,11 +340,11 @@ dn_batch_child_run (const DnBatchSettings *s, const DnBatchInput *input, int msg
 
   DnSourceInfo src;
   dn_document_get_source (doc, &src);
-  guint nw = dn_document_get_n_warnings (doc);
+  guint counts[DN_N_SEVERITIES];
+  dn_document_count_warnings (doc, counts);
   result = json_object_new ();
-  json_object_set_string_member (result, "status", nw > 0 ? "warnings" : "ok");
+  dn_batch_result_set_warnings (result, counts);
   json_object_set_string_member (result, "reader", src.reader_name);
   json_object_set_int_member (result, "pages", src.pages);
-  json_object_set_int_member (result, "warnings", nw);
   finish (msg_fd, result);
 }

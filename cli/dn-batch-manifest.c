@@ -119,6 +119,32 @@ dn_batch_manifest_append (int fd, const char *path, JsonObject *line, double sec
   g_free (text);
 }
 
+const char *
+dn_batch_status_of (const guint counts[DN_N_SEVERITIES])
+{
+  return counts[DN_SEVERITY_WARNING] > 0 ? "review" : counts[DN_SEVERITY_NOTICE] > 0 ? "notice" : "ok";
+}
+
+gboolean
+dn_batch_status_is_converted (const char *status)
+{
+  return g_strcmp0 (status, "ok") == 0 || g_strcmp0 (status, "notice") == 0 || g_strcmp0 (status, "review") == 0;
+}
+
+void
+dn_batch_result_set_warnings (JsonObject *result, const guint counts[DN_N_SEVERITIES])
+{
+  JsonObject *by = json_object_new ();
+  guint total = 0;
+  for (int s = 0; s < DN_N_SEVERITIES; s++) {
+    json_object_set_int_member (by, dn_severity_to_string ((DnSeverity) s), counts[s]);
+    total += counts[s];
+  }
+  json_object_set_string_member (result, "status", dn_batch_status_of (counts));
+  json_object_set_int_member (result, "warnings", total);
+  json_object_set_object_member (result, "severities", by);
+}
+
 JsonObject *
 dn_batch_manifest_record (int fd, const char *path, const DnBatchSettings *settings,
                           const DnBatchInput *in, const DnBatchOutcome *o)
@@ -175,9 +201,15 @@ dn_batch_manifest_record (int fd, const char *path, const DnBatchSettings *setti
     json_object_set_int_member (line, "pages", pages);
   else
     json_object_set_null_member (line, "pages");
+  gboolean converted = result != NULL && error == NULL;
   json_object_set_int_member (line, "warnings",
-                              result != NULL && error == NULL
-                                ? json_object_get_int_member_with_default (result, "warnings", 0) : 0);
+                              converted ? json_object_get_int_member_with_default (result, "warnings", 0) : 0);
+  JsonObject *by = converted && json_object_has_member (result, "severities")
+                     ? json_object_get_object_member (result, "severities") : NULL;
+  if (by != NULL)
+    json_object_set_object_member (line, "severities", json_object_ref (by));
+  else
+    json_object_set_null_member (line, "severities");
   if (skipped)
     json_object_set_null_member (line, "seconds");
   else

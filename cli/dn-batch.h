@@ -118,10 +118,23 @@ typedef struct {
   const char *signame;     /* the signal that killed the child, or NULL */
   double seconds;
   /* Filled by dn_batch_outcome_resolve(): */
-  const char *status;      /* "ok", "warnings", "failed"; borrowed */
+  const char *status;      /* "ok", "notice", "review", "failed"; borrowed */
   gboolean skipped;        /* already done (--resume) */
   JsonObject *err;         /* the error recorded, or NULL */
 } DnBatchOutcome;
+
+/* The status of a converted input whose warnings number @counts by
+ * severity: "review" with a warning (a person should check the record),
+ * "notice" with a notice, else "ok" (info at most). Static. */
+const char *dn_batch_status_of (const guint counts[DN_N_SEVERITIES]);
+
+/* Sets "status", "warnings" (all of them) and "severities" ({"info":…,
+ * "notice":…, "warning":…}) on a child's @result from @counts. */
+void dn_batch_result_set_warnings (JsonObject *result, const guint counts[DN_N_SEVERITIES]);
+
+/* Whether a manifest status is one of a converted input ("ok", "notice",
+ * "review"). */
+gboolean dn_batch_status_is_converted (const char *status);
 
 /* Forks a child that runs dn_batch_child_run() for @input. The child keeps
  * only its two pipes of the parent's descriptors (a server's sockets must

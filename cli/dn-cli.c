@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #ifdef __GLIBC__
@@ -31,17 +32,181 @@ dn_cli_registry_new (void)
   return reg;
 }
 
+static char *opt_ocr;
+static char *opt_ocr_lang;
+static int opt_ocr_dpi;
+
+static const GOptionEntry ocr_entries[] = {
+  { "ocr", 0, 0, G_OPTION_ARG_STRING, &opt_ocr,
+    "OCR of scanned pages and images: auto (pages without usable text, the default), always, never", "MODE" },
+  { "ocr-lang", 0, 0, G_OPTION_ARG_STRING, &opt_ocr_lang,
+    "Tesseract languages for OCR (default " DN_OCR_DEFAULT_LANG ")", "LANGS" },
+  { "ocr-dpi", 0, 0, G_OPTION_ARG_INT, &opt_ocr_dpi, "Resolution PDF pages are rendered at for OCR (default 300)", "DPI" },
+  { NULL },
+};
+
+static gboolean
+entry_takes_value (const GOptionEntry *e)
+{
+  return e->arg != G_OPTION_ARG_NONE && !(e->flags & (G_OPTION_FLAG_NO_ARG | G_OPTION_FLAG_OPTIONAL_ARG));
+}
+
+static const GOptionEntry *
+entry_find (const GOptionEntry *entries, char short_name, const char *long_name, gsize long_len)
+{
+  for (const GOptionEntry *e = entries; e != NULL && e->long_name != NULL; e++) {
+    if (short_name != 0 ? e->short_name == short_name
+                        : strlen (e->long_name) == long_len && strncmp (e->long_name, long_name, long_len) == 0)
+      return e;
+  }
+  return NULL;
+}
+
+/* The entry of the command (@entries) or of the shared OCR options. */
+static const GOptionEntry *
+cli_entry_find (const GOptionEntry *entries, char short_name, const char *long_name, gsize long_len)
+{
+  const GOptionEntry *e = entry_find (entries, short_name, long_name, long_len);
+  return e != NULL ? e : entry_find (ocr_entries, short_name, long_name, long_len);
+}
+
+/* Where in "-qj2" the value attached to a short option begins (3), or 0
+ * when the argument has none: it is not a cluster of short options, or its
+ * last option takes no value, or takes the next argument. */
+static gsize
+attached_value_at (const GOptionEntry *entries, const char *arg)
+{
+  if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0')
+    return 0;
+  for (gsize i = 1; arg[i] != '\0'; i++) {
+    const GOptionEntry *e = cli_entry_find (entries, arg[i], NULL, 0);
+    if (e == NULL)
+      return 0;             /* GLib reports the unknown option */
+    if (entry_takes_value (e))
+      return arg[i + 1] != '\0' ? i + 1 : 0;
+  }
+  return 0;
+}
+
+/* Whether @arg is an option whose value is the next argument ("-j", "--jobs"). */
+static gboolean
+takes_next_argument (const GOptionEntry *entries, const char *arg)
+{
+  if (arg[0] != '-' || arg[1] == '\0')
+    return FALSE;
+  if (arg[1] == '-') {
+    const char *name = arg + 2;
+    if (strchr (name, '=') != NULL)
+      return FALSE;
+    const GOptionEntry *e = cli_entry_find (entries, 0, name, strlen (name));
+    return e != NULL && entry_takes_value (e);
+  }
+  gsize len = strlen (arg);
+  const GOptionEntry *e = cli_entry_find (entries, arg[len - 1], NULL, 0);
+  return e != NULL && entry_takes_value (e) && attached_value_at (entries, arg) == 0;
+}
+
+/* The rewritten arguments, kept for the process: the command's remaining
+ * arguments point into them. */
+static char **split_args;
+static char **split_view;
+
+/* GOptionContext reads "-j2" as the options -j and -2; getopt, make and
+ * ninja read it as -j with the value 2. Rewrites each such argument into
+ * "-j" "2" (after any flags clustered before it: "-qj2"), up to "--", and
+ * leaves arguments that are an option's value alone. Returns FALSE when
+ * nothing needed rewriting. */
+static gboolean
+split_attached_values (const GOptionEntry *entries, int *argc, char ***argv)
+{
+  gboolean any = FALSE;
+  GPtrArray *out = g_ptr_array_new ();
+  gboolean value_next = FALSE, rest = FALSE;
+  for (int i = 0; i < *argc; i++) {
+    const char *arg = (*argv)[i];
+    gsize at = i == 0 || value_next || rest ? 0 : attached_value_at (entries, arg);
+    if (at > 0) {
+      g_ptr_array_add (out, g_strndup (arg, at));
+      g_ptr_array_add (out, g_strdup (arg + at));
+      any = TRUE;
+    } else {
+      g_ptr_array_add (out, g_strdup (arg));
+    }
+    if (i > 0 && !value_next && !rest && strcmp (arg, "--") == 0)
+      rest = TRUE;
+    value_next = i > 0 && !value_next && !rest && at == 0 && takes_next_argument (entries, arg);
+  }
+  g_ptr_array_add (out, NULL);
+  char **args = (char **) g_ptr_array_free (out, FALSE);
+  if (!any) {
+    g_strfreev (args);
+    return FALSE;
+  }
+  g_strfreev (split_args);
+  g_free (split_view);
+  split_args = args;
+  /* GLib reorders and cuts the array it parses: give it a copy. */
+  split_view = g_memdup2 (args, sizeof (char *) * (g_strv_length (args) + 1));
+  *argc = (int) g_strv_length (args);
+  *argv = split_view;
+  return TRUE;
+}
+
 gboolean
-dn_cli_parse (GOptionContext *context, const char *command, int *argc, char ***argv)
+dn_cli_parse (GOptionContext *context, const GOptionEntry *entries, const char *command, int *argc,
+              char ***argv)
 {
   GError *error = NULL;
   g_option_context_set_help_enabled (context, TRUE);
+  split_attached_values (entries, argc, argv);
   if (!g_option_context_parse (context, argc, argv, &error)) {
     dn_cli_error (command, "%s (see docnorm %s --help)", error->message, command);
     g_error_free (error);
     return FALSE;
   }
   return TRUE;
+}
+
+gboolean
+dn_cli_parse_fail_on (const char *value, guint *threshold, const char *command)
+{
+  DnSeverity s;
+  *threshold = DN_FAIL_ON_NEVER;
+  if (value == NULL)
+    return TRUE;
+  if (!dn_severity_from_string (value, &s) || s == DN_SEVERITY_INFO) {
+    dn_cli_error (command, "--fail-on: '%s' is not warning or notice", value);
+    return FALSE;
+  }
+  *threshold = s;
+  return TRUE;
+}
+
+gboolean
+dn_cli_fails_on (const DnDocument *doc, const char *path, guint threshold)
+{
+  if (threshold >= DN_FAIL_ON_NEVER)
+    return FALSE;
+  guint n = 0;
+  GPtrArray *codes = g_ptr_array_new ();   /* each code once, in the order met; borrowed */
+  for (guint i = 0; i < dn_document_get_n_warnings (doc); i++) {
+    DnWarningInfo w;
+    dn_document_get_warning (doc, i, &w);
+    if (w.severity < threshold)
+      continue;
+    n++;
+    if (!g_ptr_array_find_with_equal_func (codes, w.code, g_str_equal, NULL))
+      g_ptr_array_add (codes, (gpointer) w.code);
+  }
+  g_ptr_array_add (codes, NULL);
+  if (n > 0) {
+    char *list = g_strjoinv (", ", (char **) codes->pdata);
+    dn_cli_error (path, "needs review: %u warning%s at or above %s (%s)", n, n == 1 ? "" : "s",
+                  dn_severity_to_string ((DnSeverity) threshold), list);
+    g_free (list);
+  }
+  g_ptr_array_free (codes, TRUE);
+  return n > 0;
 }
 
 gboolean
@@ -57,19 +222,6 @@ dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command)
   }
   return TRUE;
 }
-
-static char *opt_ocr;
-static char *opt_ocr_lang;
-static int opt_ocr_dpi;
-
-static const GOptionEntry ocr_entries[] = {
-  { "ocr", 0, 0, G_OPTION_ARG_STRING, &opt_ocr,
-    "OCR of scanned pages and images: auto (pages without usable text, the default), always, never", "MODE" },
-  { "ocr-lang", 0, 0, G_OPTION_ARG_STRING, &opt_ocr_lang,
-    "Tesseract languages for OCR (default " DN_OCR_DEFAULT_LANG ")", "LANGS" },
-  { "ocr-dpi", 0, 0, G_OPTION_ARG_INT, &opt_ocr_dpi, "Resolution PDF pages are rendered at for OCR (default 300)", "DPI" },
-  { NULL },
-};
 
 void
 dn_cli_add_ocr_options (GOptionContext *context)

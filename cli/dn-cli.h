@@ -11,12 +11,26 @@ void dn_cli_error (const char *what, const char *format, ...) G_GNUC_PRINTF (2, 
 DnRegistry *dn_cli_registry_new (void);
 
 /* Parses @argv with @context; on failure prints the one-line error and
- * returns FALSE (the caller exits with DN_EXIT_USAGE). */
-gboolean dn_cli_parse (GOptionContext *context, const char *command, int *argc, char ***argv);
+ * returns FALSE (the caller exits with DN_EXIT_USAGE). @entries (may be
+ * NULL) are the command's main entries: a value attached to one of their
+ * short options ("-j2", "-ofile") is read as getopt reads it. */
+gboolean dn_cli_parse (GOptionContext *context, const GOptionEntry *entries, const char *command, int *argc,
+                       char ***argv);
 
 /* Applies each "NAME=VALUE" of @assignments (may be NULL) to @limits; on a
  * bad one prints the one-line error for @command and returns FALSE. */
 gboolean dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command);
+
+/* --fail-on LEVEL: "warning" or "notice" into *@threshold; NULL leaves
+ * it DN_FAIL_ON_NEVER. On a bad value prints the one-line error for
+ * @command and returns FALSE (exit DN_EXIT_USAGE). */
+#define DN_FAIL_ON_NEVER DN_N_SEVERITIES
+gboolean dn_cli_parse_fail_on (const char *value, guint *threshold, const char *command);
+
+/* Whether @doc has a warning at or above @threshold (DN_FAIL_ON_NEVER:
+ * never). When it has, prints "docnorm: PATH: needs review: N warnings at
+ * or above LEVEL (CODE, …)" on stderr. */
+gboolean dn_cli_fails_on (const DnDocument *doc, const char *path, guint threshold);
 
 /* Adds --ocr, --ocr-lang and --ocr-dpi to @context's main group. Their
  * values are kept here for dn_cli_apply_ocr_options(). */

@@ -39,6 +39,7 @@ static gboolean opt_hints;
 static gboolean opt_raw;
 static gint64 opt_max_input_mb = -1;
 static char **opt_limits;
+static char *opt_fail_on;
 
 static const GOptionEntry batch_entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write records and manifest.ndjson under DIR (required)", "DIR" },
@@ -57,6 +58,7 @@ static const GOptionEntry batch_entries[] = {
   { "raw", 0, 0, G_OPTION_ARG_NONE, &opt_raw, "Skip report analysis", NULL },
   { "max-input-mb", 0, 0, G_OPTION_ARG_INT64, &opt_max_input_mb, "Refuse inputs larger than N MiB (default 512)", "N" },
   { "limit", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_limits, "Set a reader limit, e.g. max_entries=20000 (repeatable; docs/SECURITY.md lists them)", "NAME=VALUE" },
+  { "fail-on", 0, 0, G_OPTION_ARG_STRING, &opt_fail_on, "Exit 6 when a record has a warning of LEVEL or above: warning or notice (docs/WARNINGS.md)", "LEVEL" },
   { NULL },
 };
 
@@ -78,7 +80,7 @@ typedef struct {
   gboolean progress;       /* stderr is a terminal and not --quiet */
   gboolean color;
   gboolean quiet;
-  guint done, ok, warned, failed, skipped;
+  guint done, ok, noticed, review, failed, skipped;   /* skipped: also counted by status */
   gint64 started;
   gint64 last_progress;
   gboolean progress_shown;
@@ -185,8 +187,10 @@ record_outcome (DnBatch *b, const DnBatchInput *in, DnBatchOutcome *o)
         dn_cli_error (in->path, "%s", message);
       }
     }
-  } else if (strcmp (status, "warnings") == 0) {
-    b->warned++;
+  } else if (strcmp (status, "review") == 0) {
+    b->review++;
+  } else if (strcmp (status, "notice") == 0) {
+    b->noticed++;
   } else {
     b->ok++;
   }
@@ -345,7 +349,7 @@ static void
 print_summary (DnBatch *b, int sig)
 {
   double secs = (double) (g_get_monotonic_time () - b->started) / G_USEC_PER_SEC;
-  guint converted = b->done - b->skipped;
+  guint processed = b->done - b->skipped;
   const char *on = b->color && b->failed > 0 ? "\033[31m" : "";
   const char *off = b->color && b->failed > 0 ? "\033[0m" : "";
   GString *s = g_string_new (NULL);
@@ -354,12 +358,16 @@ print_summary (DnBatch *b, int sig)
                             dn_batch_signal_name (sig) != NULL ? dn_batch_signal_name (sig) : "a signal", b->done,
                             b->inputs.items->len);
   else
-    g_string_append_printf (s, "%u inputs: ", b->inputs.items->len);
-  g_string_append_printf (s, "%u ok, %u with warnings, %s%u failed%s", b->ok, b->warned, on, b->failed, off);
+    g_string_append_printf (s, "%u input%s: ", b->inputs.items->len, b->inputs.items->len == 1 ? "" : "s");
+  guint good = b->ok + b->noticed + b->review;
+  g_string_append_printf (s, "%u converted", good);
+  if (good > 0)
+    g_string_append_printf (s, " (%u ok, %u with notices, %u to review)", b->ok, b->noticed, b->review);
+  g_string_append_printf (s, ", %s%u failed%s", on, b->failed, off);
   if (b->skipped > 0)
-    g_string_append_printf (s, " (%u already done, skipped)", b->skipped);
-  g_string_append_printf (s, "; %u converted in %.1f s (%.1f/s); manifest %s", converted, secs,
-                          secs > 0 ? converted / secs : 0.0, b->manifest_path);
+    g_string_append_printf (s, "; %u already done, skipped", b->skipped);
+  g_string_append_printf (s, "; %.1f s (%.1f/s); manifest %s", secs, secs > 0 ? processed / secs : 0.0,
+                          b->manifest_path);
   fprintf (stderr, "docnorm batch: %s\n", s->str);
   g_string_free (s, TRUE);
 }
@@ -373,6 +381,7 @@ reset_options (void)
   g_clear_pointer (&opt_include, g_strfreev);
   g_clear_pointer (&opt_exclude, g_strfreev);
   g_clear_pointer (&opt_limits, g_strfreev);
+  g_clear_pointer (&opt_fail_on, g_free);
 }
 
 int
@@ -386,11 +395,14 @@ dn_cmd_batch (int argc, char **argv)
     "process of its own with a time and memory cap; OUTDIR/manifest.ndjson gets one\n"
     "line per input.");
   g_option_context_set_description (ctx,
+    "Each manifest line's status is ok (nothing above info), notice, review (a\n"
+    "warning: a person should check the record) or failed.\n"
     "Exit status: 0 every input converted, 1 some failed (see the manifest),\n"
-    "2 usage, 3 OUTDIR, the manifest or the --from list unusable, 130/143 interrupted.");
+    "2 usage, 3 OUTDIR, the manifest or the --from list unusable, 6 none failed\n"
+    "but some need review (--fail-on), 130/143 interrupted.");
   g_option_context_add_main_entries (ctx, batch_entries, NULL);
   dn_cli_add_ocr_options (ctx);
-  gboolean parsed = dn_cli_parse (ctx, "batch", &argc, &argv);
+  gboolean parsed = dn_cli_parse (ctx, batch_entries, "batch", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed) {
     reset_options ();
@@ -413,6 +425,9 @@ dn_cmd_batch (int argc, char **argv)
     dn_cli_error ("batch", "--retry-failed goes with --resume");
     goto out;
   }
+  guint fail_on;
+  if (!dn_cli_parse_fail_on (opt_fail_on, &fail_on, "batch"))
+    goto out;
   for (int i = 1; i < argc; i++) {
     if (strcmp (argv[i], "-") == 0) {
       dn_cli_error ("batch", "'-' is not an input: use --from - to read paths from standard input");
@@ -506,7 +521,9 @@ dn_cmd_batch (int argc, char **argv)
     manifest_compact (&b);
   if (!b.quiet || sig != 0)
     print_summary (&b, sig);
-  status = sig != 0 ? 128 + sig : b.failed > 0 ? DN_EXIT_FAILED : DN_EXIT_OK;
+  guint flagged = fail_on == DN_SEVERITY_WARNING ? b.review
+                  : fail_on == DN_SEVERITY_NOTICE ? b.review + b.noticed : 0;
+  status = sig != 0 ? 128 + sig : b.failed > 0 ? DN_EXIT_FAILED : flagged > 0 ? DN_EXIT_REVIEW : DN_EXIT_OK;
 
 free_batch:
   if (b.manifest_fd >= 0)

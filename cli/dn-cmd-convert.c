@@ -18,6 +18,8 @@ static char *opt_images;
 static gint64 opt_max_input_mb = -1;
 static char **opt_limits;
 static gboolean opt_ndjson;
+static char *opt_fail_on;
+static guint fail_on;   /* parsed --fail-on */
 
 static const GOptionEntry convert_entries[] = {
   { "output", 'o', 0, G_OPTION_ARG_FILENAME, &opt_output, "Write the record to FILE ('-' = standard output, the default)", "FILE" },
@@ -30,6 +32,7 @@ static const GOptionEntry convert_entries[] = {
   { "images", 0, 0, G_OPTION_ARG_FILENAME, &opt_images, "Write embedded images into DIR", "DIR" },
   { "max-input-mb", 0, 0, G_OPTION_ARG_INT64, &opt_max_input_mb, "Refuse inputs larger than N MiB (default 512)", "N" },
   { "limit", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_limits, "Set a reader limit, e.g. max_entries=20000 (repeatable; docs/SECURITY.md lists them)", "NAME=VALUE" },
+  { "fail-on", 0, 0, G_OPTION_ARG_STRING, &opt_fail_on, "Exit 6 when the record has a warning of LEVEL or above: warning or notice (docs/WARNINGS.md)", "LEVEL" },
   { "ndjson", 0, 0, G_OPTION_ARG_NONE, &opt_ndjson, "Read paths from standard input, one per line; write one compact JSON record (or error object) per line", NULL },
   { NULL },
 };
@@ -112,6 +115,8 @@ convert_ndjson (DnRegistry *reg, const DnPluginDesc *writer, const DnConvertOpti
       DnDocument *doc = dn_convert_bytes (reg, data, path, options, &error);
       if (doc != NULL)
         out = dn_output_to_bytes (writer, doc, &options->write, &error);
+      if (out != NULL && dn_cli_fails_on (doc, path, fail_on) && status == DN_EXIT_OK)
+        status = DN_EXIT_REVIEW;
       dn_document_free (doc);
       g_bytes_unref (data);
     }
@@ -126,6 +131,7 @@ convert_ndjson (DnRegistry *reg, const DnPluginDesc *writer, const DnConvertOpti
       char *line = error_line (path, error);
       written = write_all (STDOUT_FILENO, line, strlen (line));
       g_free (line);
+      /* A failure outranks a record that needs review. */
       status = DN_EXIT_FAILED;
     }
     g_clear_error (&error);
@@ -155,7 +161,7 @@ dn_cmd_convert (int argc, char **argv)
     "4 unknown or unsupported format, 5 encrypted (password needed or wrong).");
   g_option_context_add_main_entries (ctx, convert_entries, NULL);
   dn_cli_add_ocr_options (ctx);
-  gboolean parsed = dn_cli_parse (ctx, "convert", &argc, &argv);
+  gboolean parsed = dn_cli_parse (ctx, convert_entries, "convert", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed)
     return DN_EXIT_USAGE;
@@ -194,7 +200,7 @@ dn_cmd_convert (int argc, char **argv)
   if (opt_max_input_mb >= 0)
     options.read.limits.max_input_bytes = (guint64) opt_max_input_mb * 1024 * 1024;
   if (!dn_cli_apply_limits (&options.read.limits, opt_limits, "convert") ||
-      !dn_cli_apply_ocr_options (&options, "convert")) {
+      !dn_cli_apply_ocr_options (&options, "convert") || !dn_cli_parse_fail_on (opt_fail_on, &fail_on, "convert")) {
     dn_registry_free (reg);
     return DN_EXIT_USAGE;
   }
@@ -221,6 +227,8 @@ dn_cmd_convert (int argc, char **argv)
   } else if (doc == NULL) {
     dn_cli_error (input, "%s", error->message);
     status = dn_error_exit_status (error);
+  } else if (dn_cli_fails_on (doc, input, fail_on)) {
+    status = DN_EXIT_REVIEW;
   }
   g_clear_error (&error);
   dn_document_free (doc);

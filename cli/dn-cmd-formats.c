@@ -67,7 +67,7 @@ dn_cmd_formats (int argc, char **argv)
     "Plugins are loaded from each folder in DOCNORM_PLUGIN_PATH (colon-separated),\n"
     "then from the installed plugin folder. Plugins that were refused are listed\n"
     "with the reason.");
-  gboolean parsed = dn_cli_parse (ctx, "formats", &argc, &argv);
+  gboolean parsed = dn_cli_parse (ctx, NULL, "formats", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed)
     return DN_EXIT_USAGE;

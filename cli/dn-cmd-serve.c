@@ -76,7 +76,7 @@ typedef struct {
   GQueue pending;              /* DnServeRequest* waiting for a slot */
   guint64 next_id;
   /* Metrics. */
-  guint64 converted[2];        /* ok, warnings */
+  guint64 converted[3];        /* ok, notice, review */
   GHashTable *failed;          /* error code → guint64 count */
   GHashTable *responses;       /* HTTP status → guint64 count */
   guint64 histogram[G_N_ELEMENTS (duration_buckets)];
@@ -254,7 +254,7 @@ request_answer (DnServeRequest *req, DnBatchWorker *worker)
       soup_message_headers_replace (h, "X-Docnorm-Warnings", num);
       soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
       g_bytes_unref (bytes);
-      sv->converted[strcmp (o.status, "warnings") == 0]++;
+      sv->converted[strcmp (o.status, "review") == 0 ? 2 : strcmp (o.status, "notice") == 0 ? 1 : 0]++;
     } else {
       respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "io", "the record cannot be read back: %s",
                      error->message);
@@ -818,10 +818,10 @@ handle_metrics (DnServe *sv, SoupServerMessage *msg)
   g_string_append (t,
     "# HELP docnorm_documents_converted_total Documents converted, by status.\n"
     "# TYPE docnorm_documents_converted_total counter\n");
-  g_string_append_printf (t, "docnorm_documents_converted_total{status=\"ok\"} %" G_GUINT64_FORMAT "\n",
-                          sv->converted[0]);
-  g_string_append_printf (t, "docnorm_documents_converted_total{status=\"warnings\"} %" G_GUINT64_FORMAT "\n",
-                          sv->converted[1]);
+  static const char *const statuses[] = { "ok", "notice", "review" };
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    g_string_append_printf (t, "docnorm_documents_converted_total{status=\"%s\"} %" G_GUINT64_FORMAT "\n",
+                            statuses[i], sv->converted[i]);
   g_string_append (t,
     "# HELP docnorm_documents_failed_total Documents that failed to convert, by error code.\n"
     "# TYPE docnorm_documents_failed_total counter\n");
@@ -1009,7 +1009,7 @@ dn_cmd_serve (int argc, char **argv)
     "spool folder. docs/SERVING.md has curl examples and a systemd unit.");
   g_option_context_add_main_entries (ctx, serve_entries, NULL);
   dn_cli_add_ocr_options (ctx);
-  gboolean parsed = dn_cli_parse (ctx, "serve", &argc, &argv);
+  gboolean parsed = dn_cli_parse (ctx, serve_entries, "serve", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed) {
     reset_options ();

@@ -376,7 +376,7 @@ dn_cmd_watch (int argc, char **argv)
     "recorded, 2 usage, 3 INBOX, OUTDIR or the manifest unusable.");
   g_option_context_add_main_entries (ctx, watch_entries, NULL);
   dn_cli_add_ocr_options (ctx);
-  gboolean parsed = dn_cli_parse (ctx, "watch", &argc, &argv);
+  gboolean parsed = dn_cli_parse (ctx, watch_entries, "watch", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed) {
     reset_options ();

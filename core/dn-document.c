@@ -203,6 +203,21 @@ dn_document_get_warning (const DnDocument *doc, guint index, DnWarningInfo *info
   info->severity = dn_warning_code_get_severity (w->code);
 }
 
+DnSeverity
+dn_document_count_warnings (const DnDocument *doc, guint counts[DN_N_SEVERITIES])
+{
+  guint n[DN_N_SEVERITIES] = { 0 };
+  DnSeverity highest = DN_SEVERITY_INFO;
+  for (guint i = 0; i < doc->warnings->len; i++) {
+    DnSeverity s = dn_warning_code_get_severity (g_array_index (doc->warnings, DnWarning, i).code);
+    n[s]++;
+    highest = MAX (highest, s);
+  }
+  if (counts != NULL)
+    memcpy (counts, n, sizeof n);
+  return highest;
+}
+
 gboolean
 dn_document_has_warning (const DnDocument *doc, const char *code)
 {

@@ -80,6 +80,9 @@ guint dn_document_get_n_warnings (const DnDocument *doc);
 /* Fills @info with borrowed pointers. */
 void dn_document_get_warning (const DnDocument *doc, guint index, DnWarningInfo *info);
 gboolean dn_document_has_warning (const DnDocument *doc, const char *code);
+/* The highest severity of @doc's warnings (DN_SEVERITY_INFO when it has
+ * none); @counts, when not NULL, receives how many it has of each. */
+DnSeverity dn_document_count_warnings (const DnDocument *doc, guint counts[DN_N_SEVERITIES]);
 
 /* The report fields (title, travellers, …) analysis fills. Takes ownership
  * of @report (may be NULL). dn_document_get_report() borrows; may be NULL. */

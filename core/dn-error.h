@@ -33,6 +33,7 @@ typedef enum {
   DN_EXIT_IO = 3,              /* input missing / unreadable, output unwritable */
   DN_EXIT_FORMAT = 4,          /* unknown or unsupported format */
   DN_EXIT_ENCRYPTED = 5,       /* password required or wrong */
+  DN_EXIT_REVIEW = 6,          /* converted, with a warning at or above --fail-on */
 } DnExitStatus;
 
 GQuark dn_error_quark (void);

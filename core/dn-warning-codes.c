@@ -13,7 +13,8 @@
 /* Sorted by code (strcmp order); the unit test checks it. */
 static const DnWarningCode codes[] = {
   { "BOOKMARK_STRIPPED", I },
-  { "CATEGORY_NORMALIZED", N },
+  { "CATEGORY_NORMALIZED", I },
+  { "CATEGORY_UNKNOWN", N },
   { "CJK_SPACE_REMOVED", I },
   { "COVER_LINE_UNPARSED", N },
   { "DATE_UNPARSED", W },
@@ -34,7 +35,7 @@ static const DnWarningCode codes[] = {
   { "HARD_WRAP_REFLOWED", I },
   { "HEADING_NOT_IN_TOC", W },
   { "HEADING_WRAPPED", I },
-  { "HEADING_WRAP_DUP_CHAR", N },
+  { "HEADING_WRAP_DUP_CHAR", I },
   { "HTML_PARSE_ERRORS", N },
   { "IMAGE_NOT_WRITTEN", W },
   { "INVALID_BYTES", W },
@@ -61,7 +62,7 @@ static const DnWarningCode codes[] = {
   { "PDF_DAMAGED", W },
   { "PUA_BULLET", I },
   { "TABLE_CONTINUED", I },
-  { "TABLE_MERGED_CELLS", N },
+  { "TABLE_MERGED_CELLS", I },
   { "TABLE_UNCERTAIN", N },
   { "TOC_ENTRY_UNMATCHED", W },
   { "TRAVELLER_SPLIT_HEURISTIC", N },

@@ -1336,7 +1336,10 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
     json_object_set_string_member (cat, "raw", c.category_raw);
     json_object_set_string_member (cat, "normalized", norm);
     json_object_set_object_member (report, "category", cat);
-    if (strcmp (norm, c.category_raw) != 0)
+    if (strcmp (norm, c.category_raw) != 0 && strcmp (norm, "其他") == 0)
+      dn_document_add_warning (doc, "CATEGORY_UNKNOWN", 0, "出國類別 '%s' names none of the nine categories: read as 其他",
+                               c.category_raw);
+    else if (strcmp (norm, c.category_raw) != 0)
       dn_document_add_warning (doc, "CATEGORY_NORMALIZED", 0, "出國類別 '%s' read as %s", c.category_raw, norm);
   } else {
     json_object_set_null_member (report, "category");

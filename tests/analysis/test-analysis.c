@@ -407,6 +407,42 @@ test_cover_table_layout (void **state)
   dn_document_free (doc);
 }
 
+/* A category that names one of the nine is read as it (info); one that
+ * names none is 其他 and a notice. */
+static void
+test_cover_category (void **state)
+{
+  (void) state;
+  static const char *const named[] = {
+    "行政院所屬各機關因公出國報告書", "(出國類別:國際會議)", "出席會議出國報告", "壹、目的", "本次會議。", NULL,
+  };
+  static const char *const unnamed[] = {
+    "行政院所屬各機關因公出國報告書", "(出國類別:交流)", "出席會議出國報告", "壹、目的", "本次會議。", NULL,
+  };
+  DnDocument *doc = doc_from_blocks (named);
+  dn_analyse_document (doc);
+  JsonObject *cat = json_object_get_object_member (report_of (doc), "category");
+  assert_string_equal (json_object_get_string_member (cat, "normalized"), "開會");
+  assert_true (dn_document_has_warning (doc, "CATEGORY_NORMALIZED"));
+  assert_false (dn_document_has_warning (doc, "CATEGORY_UNKNOWN"));
+  dn_document_free (doc);
+
+  doc = doc_from_blocks (unnamed);
+  dn_analyse_document (doc);
+  cat = json_object_get_object_member (report_of (doc), "category");
+  assert_string_equal (json_object_get_string_member (cat, "raw"), "交流");
+  assert_string_equal (json_object_get_string_member (cat, "normalized"), "其他");
+  assert_true (dn_document_has_warning (doc, "CATEGORY_UNKNOWN"));
+  assert_false (dn_document_has_warning (doc, "CATEGORY_NORMALIZED"));
+  guint counts[DN_N_SEVERITIES];
+  DnSeverity highest = dn_document_count_warnings (doc, counts);
+  assert_true (highest >= DN_SEVERITY_NOTICE);
+  assert_true (counts[DN_SEVERITY_NOTICE] >= 1);
+  assert_int_equal (counts[DN_SEVERITY_INFO] + counts[DN_SEVERITY_NOTICE] + counts[DN_SEVERITY_WARNING],
+                    dn_document_get_n_warnings (doc));
+  dn_document_free (doc);
+}
+
 /* Collects "id label title" of every numbered section, one per line. */
 static void
 outline (DnNode *n, GString *out)
@@ -972,6 +1008,7 @@ main (void)
     cmocka_unit_test (test_text),
     cmocka_unit_test (test_cover_glued_travellers),
     cmocka_unit_test (test_cover_table_layout),
+    cmocka_unit_test (test_cover_category),
     cmocka_unit_test (test_sections_stack),
     cmocka_unit_test (test_reader_labels_equal_typed),
     cmocka_unit_test (test_page_wrap_join),

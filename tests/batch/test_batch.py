@@ -32,7 +32,7 @@ HOSTILE = {
     "encrypted.dntest": (b"DNTEST-ENCRYPTED", "failed", "encrypted", "password"),
     "noise.bin": (bytes(range(256)) * 16, "failed", "unknown_format", "unknown format"),
     "empty.txt": (b"", "failed", "no_text", "empty"),
-    "warn.dntest": (b"DNTEST-WARN some text", "warnings", None, None),
+    "warn.dntest": (b"DNTEST-WARN some text", "review", None, None),
     "orphan.dntest": (b"DNTEST-ORPHAN leaves a sleeper", "ok", None, None),
 }
 # Under AddressSanitizer (.ci/sanitize sets DN_TEST_SANITIZED) the children
@@ -98,7 +98,7 @@ with tempfile.TemporaryDirectory() as tmp:
     by_key = {key(l): l for l in lines}
     check("manifest: one line per input", len(by_key) == len(lines), [key(l) for l in lines])
     expected_fields = {"path", "output", "sha256", "bytes", "reader", "status", "error", "warnings",
-                       "pages", "seconds", "schema_version"}
+                       "severities", "pages", "seconds", "schema_version"}
     check("manifest lines carry every field", all(expected_fields <= set(l) for l in lines),
           [sorted(expected_fields - set(l)) for l in lines])
 
@@ -107,12 +107,16 @@ with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join("in", "good", "g%d" % (i % 3), name)
         line = by_key.get((src, None))
         rec_path = os.path.join(out, src + ".json")
-        ok = line is not None and line["status"] in ("ok", "warnings") and os.path.isfile(rec_path)
+        ok = line is not None and line["status"] in dnschema.CONVERTED and os.path.isfile(rec_path)
         check("good %s converted" % name, ok, line)
         if not ok:
             continue
         with open(rec_path, encoding="utf-8") as f:
             rec = json.load(f)
+        severities = {s: sum(1 for w in rec["warnings"] if w["severity"] == s) for s in ("info", "notice", "warning")}
+        check("good %s: manifest status and counts are the record's" % name,
+              line["status"] == dnschema.status_of(rec) and line["severities"] == severities
+              and line["warnings"] == len(rec["warnings"]), (line, severities))
         errors = dnschema.validation_errors(rec)
         check("good %s record validates" % name, not errors, errors)
         digest = sha256_file(src)
@@ -135,9 +139,9 @@ with tempfile.TemporaryDirectory() as tmp:
             check("%s: one stderr line names it" % name,
                   sum(1 for l in err.splitlines() if l.startswith("docnorm: %s: " % src)) == 1, err)
         elif status == "ok":
-            # "ok" or "warnings": analysis may warn about the content.
+            # Any converted status: analysis may warn about the content.
             check("%s converted although a process it started holds the pipes" % name,
-                  line["status"] in ("ok", "warnings") and line["error"] is None and rec_exists
+                  line["status"] in dnschema.CONVERTED and line["error"] is None and rec_exists
                   and line["seconds"] < 5, line)
         else:
             codes = []
@@ -145,7 +149,7 @@ with tempfile.TemporaryDirectory() as tmp:
                 with open(os.path.join(out, src + ".json"), encoding="utf-8") as f:
                     codes = [w["code"] for w in json.load(f)["warnings"]]
             check("%s converted with the reader's warning, counted in the manifest" % name,
-                  line["status"] == "warnings" and "DNTEST_WARNING" in codes and line["warnings"] == len(codes)
+                  line["status"] == "review" and "DNTEST_WARNING" in codes and line["warnings"] == len(codes)
                   and line["reader"] == "dntest", (line, codes))
     crash = by_key.get((os.path.join("in", "bad", "crash.dntest"), None), {})
     check("crash names its signal and reader", crash.get("signal") == "SIGSEGV" and crash.get("reader") == "dntest",
@@ -163,12 +167,12 @@ with tempfile.TemporaryDirectory() as tmp:
           sorted(members))
     first = members.get("first.txt", {})
     check("archive member converted under a folder named after the archive",
-          first.get("status") in ("ok", "warnings") and first.get("path") == "archive.zip"
+          first.get("status") in dnschema.CONVERTED and first.get("path") == "archive.zip"
           and os.path.isfile(os.path.join(out, "archive.zip", "first.txt.json"))
           and os.path.isfile(os.path.join(out, "archive.zip", "deep", "second.txt.json"))
           and first.get("sha256") == sha256_file(os.path.join(SAMPLES, SAMPLE_NAMES[0])), first)
     check("absolute member name is made relative",
-          members.get("/abs/rooted.txt", {}).get("status") in ("ok", "warnings")
+          members.get("/abs/rooted.txt", {}).get("status") in dnschema.CONVERTED
           and os.path.isfile(os.path.join(out, "archive.zip", "abs", "rooted.txt.json")), members.get("/abs/rooted.txt"))
     bomb = members.get("bomb.txt", {})
     check("zip bomb member refused as a limit", bomb.get("status") == "failed" and bomb["error"]["code"] == "limit"
@@ -285,6 +289,6 @@ with tempfile.TemporaryDirectory() as tmp:
     check("AES-encrypted archive member fails as encrypted, exit 1", p.returncode == 1
           and aes.get("secret.txt", {}).get("status") == "failed"
           and aes.get("secret.txt", {}).get("error", {}).get("code") == "encrypted", aes)
-    check("the plain member beside it converts", aes.get("plain.txt", {}).get("status") in ("ok", "warnings"), aes)
+    check("the plain member beside it converts", aes.get("plain.txt", {}).get("status") in dnschema.CONVERTED, aes)
 
 finish()

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import zipfile
 
-from batchlib import check, finish, leftovers, read_manifest, run
+from batchlib import check, dnschema, finish, leftovers, read_manifest, run
 
 DOCNORM = os.path.abspath(sys.argv[1])
 FORMAT = sys.argv[2]
@@ -127,7 +127,7 @@ with tempfile.TemporaryDirectory() as tmp:
         line = lines.get(os.path.join("in", name), {})
         rec = os.path.isfile(os.path.join("out", "in", name + ".json"))
         if status == "ok":
-            check("%s converted" % name, line.get("status") in ("ok", "warnings") and rec
+            check("%s converted" % name, line.get("status") in dnschema.CONVERTED and rec
                   and line.get("reader") == FORMAT, line)
         else:
             check("%s failed as %s" % (name, code), line.get("status") == "failed" and not rec

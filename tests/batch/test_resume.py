@@ -118,7 +118,7 @@ with tempfile.TemporaryDirectory() as tmp:
     after = records("out")
     redone = [r for r, v in done_before.items() if after.get(r) != v]
     check("finished records were not redone", redone == [], redone)
-    check("summary counts the skipped ones", ("(%d already done, skipped)" % len(done_before)) in err, err)
+    check("summary counts the skipped ones", ("; %d already done, skipped;" % len(done_before)) in err, err)
     again = records("out")
     p = run(DOCNORM, ["batch", "in", "-o", "out", "--resume", "-q"], plugin_dir=PLUGINS)
     check("a second resume does nothing", p.returncode == 0 and records("out") == again and
@@ -188,6 +188,6 @@ with tempfile.TemporaryDirectory() as tmp:
     p = run(DOCNORM, ["batch", "in3", "-o", "out3", "--resume", "--retry-failed"], plugin_dir=PLUGINS)
     err = p.stderr.decode()
     check("--retry-failed tries the failure again", p.returncode == 1 and "docnorm: in3/crash.dntest: crashed" in err
-          and "(3 already done, skipped)" in err, err)
+          and "; 3 already done, skipped;" in err, err)
 
 finish()

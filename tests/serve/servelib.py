@@ -12,7 +12,7 @@ import time
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "batch"))
-from batchlib import check, env_with, finish  # noqa: E402,F401
+from batchlib import check, dnschema, env_with, finish  # noqa: E402,F401
 
 REQUEST_TIMEOUT = 60
 

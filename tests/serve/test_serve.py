@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 
-from servelib import Server, check, children_of, env_with, error_of, finish, multipart, wait_until
+from servelib import Server, check, children_of, dnschema, env_with, error_of, finish, multipart, wait_until
 
 DOCNORM = os.path.abspath(sys.argv[1])
 SAMPLES = sys.argv[2]
@@ -61,7 +61,7 @@ def test_formats_and_writers(s):
               (status, body[:200]))
         check("%s by PUT: application/json" % fmt, headers.get("content-type") == "application/json", headers)
         check("%s by PUT: X-Docnorm-Status" % fmt,
-              headers.get("x-docnorm-status") in ("ok", "warnings")
+              headers.get("x-docnorm-status") == dnschema.status_of(json.loads(want))
               and int(headers.get("x-docnorm-warnings", "-1")) == len(json.loads(want)["warnings"]), headers)
         form, ctype = multipart(name, read(path))
         status, _, body = s.request("POST", "/convert", form, {"Content-Type": ctype})
@@ -261,6 +261,10 @@ def test_load(s):
     done = sum(int(l.split()[-1]) for l in metrics.splitlines()
                if l.startswith("docnorm_documents_converted_total"))
     check("load: /metrics counted every conversion", done >= n, done)
+    labels = {l.split("{")[1].split("}")[0] for l in metrics.splitlines()
+              if l.startswith("docnorm_documents_converted_total{")}
+    check("/metrics: converted counted by status ok, notice, review",
+          labels == {'status="ok"', 'status="notice"', 'status="review"'}, labels)
 
 
 def main():

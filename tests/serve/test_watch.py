@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 
-from servelib import check, env_with, finish, wait_until
+from servelib import check, dnschema, env_with, finish, wait_until
 
 DOCNORM = os.path.abspath(sys.argv[1])
 PLUGINS = sys.argv[2]
@@ -101,8 +101,8 @@ def test_basic(tmp):
         check("files there at start are converted",
               wait_until(lambda: len(manifest(out)) == 3, 60), (manifest(out), w.stderr()))
         lines = {os.path.basename(l["path"]): l for l in manifest(out)}
-        check("converted ones recorded", lines.get("a.txt", {}).get("status") in ("ok", "warnings")
-              and lines.get("c.txt", {}).get("status") == "warnings" and lines["c.txt"]["warnings"] >= 1
+        check("converted ones recorded", lines.get("a.txt", {}).get("status") in dnschema.CONVERTED
+              and lines.get("c.txt", {}).get("status") == "review" and lines["c.txt"]["warnings"] >= 1
               and lines["a.txt"]["warnings"] == lines["c.txt"]["warnings"] - 1, lines)
         check("the corrupt one failed with its code", lines.get("b.dntest", {}).get("status") == "failed"
               and lines["b.dntest"]["error"]["code"] == "corrupt", lines)

@@ -63,3 +63,14 @@ if __name__ == "__main__":
             print("%s: %s" % (path, e))
         status |= bool(errs)
     sys.exit(status)
+
+
+# The statuses of a converted input (batch manifest, watch, X-Docnorm-Status).
+CONVERTED = ("ok", "notice", "review")
+
+
+def status_of(record):
+    """The status a record's warnings give it: review with a warning, notice
+    with a notice, else ok (docs/WARNINGS.md)."""
+    severities = {w.get("severity") for w in record.get("warnings", [])}
+    return "review" if "warning" in severities else "notice" if "notice" in severities else "ok"
