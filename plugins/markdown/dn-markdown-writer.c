@@ -753,12 +753,37 @@ written_whole (DnNodeType t)
          t == DN_NODE_RAW_TEXT;
 }
 
+/* A YAML metadata block with the report's title, as pandoc and static site
+ * generators read one: the cover prints the title as the document has it
+ * (often with a stray space where a line broke), the record's title is
+ * clean. The value is a double-quoted YAML scalar. */
+static void
+write_front_matter (Md *md, const DnDocument *doc)
+{
+  JsonObject *report = dn_document_get_report (doc);
+  JsonNode *title = report != NULL ? json_object_get_member (report, "title") : NULL;
+  if (title == NULL || json_node_get_value_type (title) != G_TYPE_STRING)
+    return;
+  g_string_append (md->out, "---\ntitle: \"");
+  for (const char *p = json_node_get_string (title); *p != '\0'; p++) {
+    if (*p == '"' || *p == '\\')
+      g_string_append_printf (md->out, "\\%c", *p);
+    else if ((guchar) *p < 0x20)
+      g_string_append_c (md->out, ' ');
+    else
+      g_string_append_c (md->out, *p);
+  }
+  g_string_append (md->out, "\"\n---\n");
+  md->need_blank = TRUE;
+}
+
 static gboolean
 markdown_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStream *out, GError **error)
 {
   Md md = { g_string_new (NULL), g_array_new (FALSE, FALSE, sizeof (Container)), FALSE,
             g_array_new (FALSE, FALSE, sizeof (guint)) };
   g_array_set_clear_func (md.containers, container_clear);
+  write_front_matter (&md, doc);
   const DnNode *skip = NULL; /* a subtree already written */
   DnIter it;
   dn_iter_init (&it, (DnNode *) dn_document_get_root_const (doc));

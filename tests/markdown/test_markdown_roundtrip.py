@@ -96,6 +96,8 @@ def record_view(rec):
             walk(c, ancestors + [n])
 
     walk(rec["body"], [])
+    title = (rec.get("report") or {}).get("title")
+    v["title"] = norm(title) if title is not None else None
     return v
 
 
@@ -180,15 +182,19 @@ def pandoc_view(md):
     # Without bare-URL autolinking: pandoc 2.17's version of it swallows a
     # hard line break after "。" that follows a link (its commonmark reader
     # does not), and turning URLs in text into links is not the writer's.
-    proc = subprocess.run([PANDOC, "-f", "gfm-autolink_bare_uris", "-t", "json"], input=md, capture_output=True,
-                          timeout=60)
+    # The writer opens with a YAML metadata block holding the report's title.
+    proc = subprocess.run([PANDOC, "-f", "gfm-autolink_bare_uris+yaml_metadata_block", "-t", "json"], input=md,
+                          capture_output=True, timeout=60)
     ast = json.loads(proc.stdout)
     v = {"headings": [], "texts": [], "cells": [], "code": [], "images": [], "links": []}
     blocks(ast["blocks"], v)
+    title = ast["meta"].get("title")
+    v["title"] = norm(inl_text(title["c"], {"images": [], "links": []})) if title is not None else None
     return v
 
 
 def compare(name, rec_v, md_v):
+    check("%s: title" % name, rec_v["title"] == md_v["title"], "\n  record %r\n  pandoc %r" % (rec_v["title"], md_v["title"]))
     for key in ("headings", "code", "images"):
         check("%s: %s" % (name, key), rec_v[key] == md_v[key], "\n  record %r\n  pandoc %r" % (rec_v[key][:8], md_v[key][:8]))
     for key in ("texts", "cells", "links"):
