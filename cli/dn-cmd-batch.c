@@ -396,7 +396,7 @@ dn_cmd_batch (int argc, char **argv)
     "line per input.");
   g_option_context_set_description (ctx,
     "Each manifest line's status is ok (nothing above info), notice, review (a\n"
-    "warning: a person should check the record) or failed.\n"
+    "warning: a person should check the record) or failed.\n\n"
     "Exit status: 0 every input converted, 1 some failed (see the manifest),\n"
     "2 usage, 3 OUTDIR, the manifest or the --from list unusable, 6 none failed\n"
     "but some need review (--fail-on), 130/143 interrupted.");

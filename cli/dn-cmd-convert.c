@@ -158,7 +158,8 @@ dn_cmd_convert (int argc, char **argv)
     "analyses it as a report and writes one record.");
   g_option_context_set_description (ctx,
     "Exit status: 0 converted, 1 conversion failed, 2 usage, 3 input/output,\n"
-    "4 unknown or unsupported format, 5 encrypted (password needed or wrong).");
+    "4 unknown or unsupported format, 5 encrypted (password needed or wrong),\n"
+    "6 converted but the record has a warning at the --fail-on level.");
   g_option_context_add_main_entries (ctx, convert_entries, NULL);
   dn_cli_add_ocr_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, convert_entries, "convert", &argc, &argv);
