@@ -197,8 +197,9 @@ dn_batch_settings_init (DnBatchSettings *s, const char *command, const char *to,
   if (max_input_mb >= 0)
     s->convert.read.limits.max_input_bytes = (guint64) max_input_mb * 1024 * 1024;
   if (!dn_cli_apply_limits (&s->convert.read.limits, limits, command) ||
-      !dn_cli_apply_ocr_options (&s->convert, command))
+      !dn_cli_apply_page_options (&s->convert, command))
     return FALSE;
+  s->convert.read.page_images_dpi = dn_cli_page_images_dpi (s->writer);
   s->max_memory = (guint64) max_memory_mib * 1024 * 1024;
   s->parent_pid = getpid ();
   return TRUE;

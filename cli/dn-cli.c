@@ -35,6 +35,7 @@ dn_cli_registry_new (void)
 static char *opt_ocr;
 static char *opt_ocr_lang;
 static int opt_ocr_dpi;
+static int opt_page_images = -1;
 
 static const GOptionEntry ocr_entries[] = {
   { "ocr", 0, 0, G_OPTION_ARG_STRING, &opt_ocr,
@@ -42,6 +43,8 @@ static const GOptionEntry ocr_entries[] = {
   { "ocr-lang", 0, 0, G_OPTION_ARG_STRING, &opt_ocr_lang,
     "Tesseract languages for OCR (default " DN_OCR_DEFAULT_LANG ")", "LANGS" },
   { "ocr-dpi", 0, 0, G_OPTION_ARG_INT, &opt_ocr_dpi, "Resolution PDF pages are rendered at for OCR (default 300)", "DPI" },
+  { "page-images", 0, 0, G_OPTION_ARG_INT, &opt_page_images,
+    "Pictures of PDF pages beside their text on the review page, at DPI (default 96; 0 = none)", "DPI" },
   { NULL },
 };
 
@@ -224,13 +227,13 @@ dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command)
 }
 
 void
-dn_cli_add_ocr_options (GOptionContext *context)
+dn_cli_add_page_options (GOptionContext *context)
 {
   g_option_context_add_main_entries (context, ocr_entries, NULL);
 }
 
 gboolean
-dn_cli_apply_ocr_options (DnConvertOptions *options, const char *command)
+dn_cli_apply_page_options (DnConvertOptions *options, const char *command)
 {
   if (opt_ocr != NULL && !dn_ocr_mode_parse (opt_ocr, &options->ocr_mode)) {
     dn_cli_error (command, "--ocr: '%s' is not auto, always or never", opt_ocr);
@@ -245,9 +248,21 @@ dn_cli_apply_ocr_options (DnConvertOptions *options, const char *command)
     dn_cli_error (command, "--ocr-dpi: %d is outside 72..1200", opt_ocr_dpi);
     return FALSE;
   }
+  if (opt_page_images != -1 && (opt_page_images < 0 || opt_page_images > DN_PAGE_IMAGES_MAX_DPI)) {
+    dn_cli_error (command, "--page-images: %d is outside 0..%d", opt_page_images, DN_PAGE_IMAGES_MAX_DPI);
+    return FALSE;
+  }
   options->ocr_lang = opt_ocr_lang;
   options->ocr_dpi = (guint) opt_ocr_dpi;
   return TRUE;
+}
+
+guint
+dn_cli_page_images_dpi (const DnPluginDesc *writer)
+{
+  if (writer == NULL || strcmp (writer->name, "review") != 0)
+    return 0;
+  return opt_page_images >= 0 ? (guint) opt_page_images : DN_PAGE_IMAGES_DEFAULT_DPI;
 }
 
 gboolean

@@ -32,12 +32,17 @@ gboolean dn_cli_parse_fail_on (const char *value, guint *threshold, const char *
  * or above LEVEL (CODE, …)" on stderr. */
 gboolean dn_cli_fails_on (const DnDocument *doc, const char *path, guint threshold);
 
-/* Adds --ocr, --ocr-lang and --ocr-dpi to @context's main group. Their
- * values are kept here for dn_cli_apply_ocr_options(). */
-void dn_cli_add_ocr_options (GOptionContext *context);
-/* Copies the parsed OCR options into @options; on a bad value prints the
- * one-line error for @command and returns FALSE (exit DN_EXIT_USAGE). */
-gboolean dn_cli_apply_ocr_options (DnConvertOptions *options, const char *command);
+/* Adds --ocr, --ocr-lang, --ocr-dpi and --page-images (options about
+ * pages as pictures) to @context's main group. Their values are kept here. */
+void dn_cli_add_page_options (GOptionContext *context);
+/* Copies the parsed OCR options into @options; on a bad value of any of the
+ * four prints the one-line error for @command and returns FALSE (exit
+ * DN_EXIT_USAGE). */
+gboolean dn_cli_apply_page_options (DnConvertOptions *options, const char *command);
+/* The resolution of page pictures for @writer: --page-images, or
+ * DN_PAGE_IMAGES_DEFAULT_DPI, for the review writer; 0 for every other
+ * writer (only the review page shows them). */
+guint dn_cli_page_images_dpi (const DnPluginDesc *writer);
 
 /* Makes present, in one madvise (MADV_POPULATE_WRITE), the heap a
  * conversion of @input_bytes is expected to use, and keeps it on the heap.

@@ -401,7 +401,7 @@ dn_cmd_batch (int argc, char **argv)
     "2 usage, 3 OUTDIR, the manifest or the --from list unusable, 6 none failed\n"
     "but some need review (--fail-on), 130/143 interrupted.");
   g_option_context_add_main_entries (ctx, batch_entries, NULL);
-  dn_cli_add_ocr_options (ctx);
+  dn_cli_add_page_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, batch_entries, "batch", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed) {

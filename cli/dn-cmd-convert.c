@@ -161,7 +161,7 @@ dn_cmd_convert (int argc, char **argv)
     "4 unknown or unsupported format, 5 encrypted (password needed or wrong),\n"
     "6 converted but the record has a warning at the --fail-on level.");
   g_option_context_add_main_entries (ctx, convert_entries, NULL);
-  dn_cli_add_ocr_options (ctx);
+  dn_cli_add_page_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, convert_entries, "convert", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed)
@@ -201,10 +201,11 @@ dn_cmd_convert (int argc, char **argv)
   if (opt_max_input_mb >= 0)
     options.read.limits.max_input_bytes = (guint64) opt_max_input_mb * 1024 * 1024;
   if (!dn_cli_apply_limits (&options.read.limits, opt_limits, "convert") ||
-      !dn_cli_apply_ocr_options (&options, "convert") || !dn_cli_parse_fail_on (opt_fail_on, &fail_on, "convert")) {
+      !dn_cli_apply_page_options (&options, "convert") || !dn_cli_parse_fail_on (opt_fail_on, &fail_on, "convert")) {
     dn_registry_free (reg);
     return DN_EXIT_USAGE;
   }
+  options.read.page_images_dpi = dn_cli_page_images_dpi (writer);
   options.write.pretty = opt_pretty;
   options.write.with_hints = opt_hints;
 

@@ -689,6 +689,7 @@ handle_convert (DnServe *sv, SoupServerMessage *msg, GHashTable *query)
   if (req->writer == NULL)
     return;
   req->extension = g_strdup (dn_batch_writer_extension (req->writer));
+  req->convert.read.page_images_dpi = dn_cli_page_images_dpi (req->writer);
   const char *pw = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "X-Docnorm-Password");
   if (pw != NULL) {
     req->password = g_strdup (pw);
@@ -1008,7 +1009,7 @@ dn_cmd_serve (int argc, char **argv)
     "2 usage (or a non-loopback address without a token), 3 cannot listen or no\n"
     "spool folder. docs/SERVING.md has curl examples and a systemd unit.");
   g_option_context_add_main_entries (ctx, serve_entries, NULL);
-  dn_cli_add_ocr_options (ctx);
+  dn_cli_add_page_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, serve_entries, "serve", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed) {
@@ -1058,7 +1059,7 @@ dn_cmd_serve (int argc, char **argv)
   sv.max_upload = (guint64) opt_max_upload_mb * 1024 * 1024;
   sv.convert.read.limits.max_input_bytes = sv.max_upload;
   if (!dn_cli_apply_limits (&sv.convert.read.limits, opt_limits, "serve") ||
-      !dn_cli_apply_ocr_options (&sv.convert, "serve"))
+      !dn_cli_apply_page_options (&sv.convert, "serve"))
     goto out;
   sv.max_memory = (guint64) opt_max_memory * 1024 * 1024;
   sv.timeout = opt_timeout;

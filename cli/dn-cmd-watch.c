@@ -375,7 +375,7 @@ dn_cmd_watch (int argc, char **argv)
     "Exit status: 0 after SIGTERM or SIGINT once the running conversions are\n"
     "recorded, 2 usage, 3 INBOX, OUTDIR or the manifest unusable.");
   g_option_context_add_main_entries (ctx, watch_entries, NULL);
-  dn_cli_add_ocr_options (ctx);
+  dn_cli_add_page_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, watch_entries, "watch", &argc, &argv);
   g_option_context_free (ctx);
   if (!parsed) {

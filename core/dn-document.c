@@ -19,6 +19,7 @@ struct _DnDocument {
   GArray *warnings; /* DnWarning */
   GHashTable *warning_keys; /* "code\x1fpage\x1fmessage" for de-duplication */
   gboolean warnings_truncated;
+  GPtrArray *page_images; /* GBytes* PNG by page - 1; NULL entries for pages without */
 };
 
 static void
@@ -60,6 +61,8 @@ dn_document_free (DnDocument *doc)
     json_object_unref (doc->report);
   g_array_free (doc->warnings, TRUE);
   g_hash_table_destroy (doc->warning_keys);
+  if (doc->page_images != NULL)
+    g_ptr_array_unref (doc->page_images);
   g_free (doc);
 }
 
@@ -201,6 +204,26 @@ dn_document_get_warning (const DnDocument *doc, guint index, DnWarningInfo *info
   info->message = w->message;
   info->page = w->page;
   info->severity = dn_warning_code_get_severity (w->code);
+}
+
+void
+dn_document_add_page_image (DnDocument *doc, guint page, GBytes *png)
+{
+  g_return_if_fail (page > 0 && png != NULL);
+  if (doc->page_images == NULL)
+    doc->page_images = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  if (doc->page_images->len < page)
+    g_ptr_array_set_size (doc->page_images, (int) page);
+  g_clear_pointer (&g_ptr_array_index (doc->page_images, page - 1), g_bytes_unref);
+  g_ptr_array_index (doc->page_images, page - 1) = g_bytes_ref (png);
+}
+
+GBytes *
+dn_document_get_page_image (const DnDocument *doc, guint page)
+{
+  if (doc->page_images == NULL || page == 0 || page > doc->page_images->len)
+    return NULL;
+  return g_ptr_array_index (doc->page_images, page - 1);
 }
 
 DnSeverity

@@ -80,6 +80,13 @@ guint dn_document_get_n_warnings (const DnDocument *doc);
 /* Fills @info with borrowed pointers. */
 void dn_document_get_warning (const DnDocument *doc, guint index, DnWarningInfo *info);
 gboolean dn_document_has_warning (const DnDocument *doc, const char *code);
+/* Page pictures for the review page (DnReadOptions.page_images_dpi): @png
+ * is a PNG of page @page (from 1); a reference is taken, a picture already
+ * there replaced. dn_document_get_page_image() borrows; NULL when the page
+ * has none. */
+void dn_document_add_page_image (DnDocument *doc, guint page, GBytes *png);
+GBytes *dn_document_get_page_image (const DnDocument *doc, guint page);
+
 /* The highest severity of @doc's warnings (DN_SEVERITY_INFO when it has
  * none); @counts, when not NULL, receives how many it has of each. */
 DnSeverity dn_document_count_warnings (const DnDocument *doc, guint counts[DN_N_SEVERITIES]);

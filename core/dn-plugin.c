@@ -52,6 +52,14 @@ dn_read_options_get_ocr (const DnReadOptions *options)
   return options->ocr;
 }
 
+guint
+dn_read_options_get_page_images_dpi (const DnReadOptions *options)
+{
+  if (!DN_STRUCT_HAS (options, options->struct_size, DnReadOptions, page_images_dpi))
+    return 0;
+  return MIN (options->page_images_dpi, DN_PAGE_IMAGES_MAX_DPI);
+}
+
 static const struct {
   const char *name;
   gsize offset;

@@ -51,7 +51,20 @@ typedef struct {
   /* Appended in 0.2: read only when DN_STRUCT_HAS says the caller's
    * options hold it. NULL: no OCR (--ocr never). See dn-ocr.h. */
   DnOcr *ocr;
+  /* Appended in 0.3. 0: none. Otherwise a reader of paged input (PDF) adds
+   * a picture of each page, rendered at this resolution, to the document
+   * (dn_document_add_page_image()) for the review page; at most
+   * DN_PAGE_IMAGES_MAX_PAGES pages. */
+  guint page_images_dpi;
 } DnReadOptions;
+
+#define DN_PAGE_IMAGES_DEFAULT_DPI 96
+#define DN_PAGE_IMAGES_MAX_DPI 300
+#define DN_PAGE_IMAGES_MAX_PAGES 300
+
+/* The page-image resolution of @options, 0 when none was asked for or the
+ * options predate the field. */
+guint dn_read_options_get_page_images_dpi (const DnReadOptions *options);
 
 typedef struct {
   guint32 struct_size;          /* sizeof (DnWriteOptions) of the caller */

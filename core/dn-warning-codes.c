@@ -56,6 +56,7 @@ static const DnWarningCode codes[] = {
   { "ODT_IMAGE_WRITE_FAILED", W },
   { "ODT_PART_UNREADABLE", N },
   { "ODT_REPEAT_CAPPED", N },
+  { "PAGE_IMAGE_FAILED", N },
   { "PAGE_LIMIT", W },
   { "PAGE_UNREADABLE", W },
   { "PARAGRAPH_JOINED", I },

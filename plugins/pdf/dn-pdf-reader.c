@@ -46,6 +46,7 @@
 #include "docnorm.h"
 #include "dn-pdf-backend.h"
 #include "dn-pdf-layout.h"
+#include "dn-pdf-render.h"
 #include "dn-pdf-ocr.h"
 
 #define PDF_MAX_OUTLINE 10000
@@ -656,6 +657,25 @@ ocr_page (DnOcr *ocr, PopplerPage *page, DnDocument *doc, int page_no, GArray **
   return TRUE;
 }
 
+/* A picture of @page for the review page. A page that cannot be drawn gets
+ * a warning: the text is read all the same. */
+static void
+add_page_image (DnDocument *doc, PopplerPage *page, guint page_no, guint dpi)
+{
+  GError *error = NULL;
+  cairo_surface_t *surface = dn_pdf_render_page (page, dpi, DN_OCR_MAX_PIXELS, &error);
+  GBytes *png = surface != NULL ? dn_pdf_surface_to_png (surface, &error) : NULL;
+  if (surface != NULL)
+    cairo_surface_destroy (surface);
+  if (png != NULL) {
+    dn_document_add_page_image (doc, page_no, png);
+    g_bytes_unref (png);
+  } else {
+    dn_document_add_warning (doc, "PAGE_IMAGE_FAILED", (int) page_no, "no picture of the page: %s", error->message);
+    g_error_free (error);
+  }
+}
+
 gboolean
 dn_pdf_backend_read (GBytes *data, const DnReadOptions *options, DnDocument *doc, GError **error)
 {
@@ -694,6 +714,7 @@ dn_pdf_backend_read (GBytes *data, const DnReadOptions *options, DnDocument *doc
 
   gboolean want_images = has_image_xobjects (data);
   DnOcr *ocr = dn_read_options_get_ocr (options);
+  guint page_dpi = dn_read_options_get_page_images_dpi (options);
   DnNode *root = dn_document_get_root (doc);
   edges = g_array_sized_new (FALSE, TRUE, sizeof (PageEdges), (guint) limit);
   guint64 nodes = 0, total_text = 0;
@@ -752,6 +773,8 @@ dn_pdf_backend_read (GBytes *data, const DnReadOptions *options, DnDocument *doc
     }
     if (options->images_dir != NULL)
       write_images (page, p + 1, images, res.figures, options->images_dir, doc);
+    if (page_dpi > 0 && p < DN_PAGE_IMAGES_MAX_PAGES)
+      add_page_image (doc, page, (guint) p + 1, page_dpi);
     for (guint b = 0; b < res.blocks->len && pe.n_head < PDF_EDGE; b++) {
       pe.head_fit[pe.n_head] = g_array_index (res.fits, DnPdfBlockFit, b);
       pe.head[pe.n_head++] = g_ptr_array_index (res.blocks, b);

@@ -9,7 +9,8 @@
  * The page serialises core's record (dn_record_build()), like every writer,
  * so it shows exactly what the JSON and XML carry. It needs nothing outside
  * itself: CSS is inline, there is no script, images are shown as labelled
- * placeholders rather than fetched, and links to anything but http(s),
+ * placeholders rather than fetched (pictures of PDF pages, when the reader
+ * made them, are embedded as data: URIs beside their page's text), and links to anything but http(s),
  * mailto and in-page anchors are shown as text. All text is escaped with
  * g_markup_escape_text(). The body's depth is bounded by DN_RECORD_MAX_DEPTH,
  * so rendering it recursively is safe. */
@@ -52,7 +53,11 @@ static const char review_css[] =
   "#warnings a{color:#0d47a1}"
   ".sev{font-size:.7rem;text-transform:uppercase;border-radius:3px;padding:0 .3rem;margin-right:.3rem;color:#fff}"
   ".sev-warning{background:#c62828}.sev-notice{background:#ef6c00}.sev-info{background:#607d8b}"
-  "#warnings details summary{cursor:pointer;color:#555}";
+  "#warnings details summary{cursor:pointer;color:#555}"
+  ".page-pic{float:right;clear:right;width:45%;margin:0 0 .6rem 1rem;font-size:.85rem}"
+  ".page-pic summary{cursor:pointer;color:#0d47a1}"
+  ".page-pic img{width:100%;height:auto;border:1px solid #bbb;box-shadow:0 1px 3px #ccc}"
+  "main.body section,main.body h3,main.body h4{clear:none}";
 
 /* ---- escaping ---- */
 
@@ -198,7 +203,47 @@ typedef struct {
   guint unnamed_sections; /* anchors of sections without an id */
   gboolean top;         /* the node being rendered is a child of the body */
   GHashTable *anchored_pages; /* page numbers given an anchor "page-N" */
+  const DnDocument *doc;
+  guint pictured;       /* pages up to this one have had their picture placed */
+  guint n_pictures;     /* pages that may have one (source.pages) */
 } Page;
+
+/* The width and height a PNG's header gives, or FALSE. */
+static gboolean
+png_size (GBytes *png, guint32 *width, guint32 *height)
+{
+  gsize n;
+  const guint8 *p = g_bytes_get_data (png, &n);
+  if (n < 24 || memcmp (p, "\x89PNG\r\n\x1a\n", 8) != 0 || memcmp (p + 12, "IHDR", 4) != 0)
+    return FALSE;
+  *width = (guint32) p[16] << 24 | (guint32) p[17] << 16 | (guint32) p[18] << 8 | p[19];
+  *height = (guint32) p[20] << 24 | (guint32) p[21] << 16 | (guint32) p[22] << 8 | p[23];
+  return TRUE;
+}
+
+/* The pictures of pages up to @page not placed yet, each closed until the
+ * reviewer opens it (the image is decoded then), floated beside the text
+ * that follows: the page's own. */
+static void
+place_page_pictures (Page *pg, guint page)
+{
+  for (; pg->pictured < MIN (page, pg->n_pictures); pg->pictured++) {
+    guint n = pg->pictured + 1;
+    GBytes *png = dn_document_get_page_image (pg->doc, n);
+    guint32 w, h;
+    if (png == NULL || !png_size (png, &w, &h))
+      continue;
+    gsize len;
+    const guint8 *data = g_bytes_get_data (png, &len);
+    char *b64 = g_base64_encode (data, len);
+    g_string_append_printf (pg->out,
+                            "<details class=\"page-pic\" id=\"pic-%u\"><summary>Page %u as printed</summary>"
+                            "<img loading=\"lazy\" alt=\"Page %u\" width=\"%u\" height=\"%u\" "
+                            "src=\"data:image/png;base64,%s\"></details>\n",
+                            n, n, n, w, h, b64);
+    g_free (b64);
+  }
+}
 
 /* Marks as a state per character; runs of one state get one set of tags. */
 typedef struct {
@@ -323,10 +368,17 @@ static void
 render_children (Page *pg, JsonObject *node, guint section_depth)
 {
   JsonArray *kids = array_member (node, "children");
+  const char *type = str_member (node, "type");
+  gboolean blocks = node == pg->body || g_strcmp0 (type, "section") == 0;
   for (guint i = 0; kids != NULL && i < json_array_get_length (kids); i++) {
+    JsonObject *kid = json_array_get_object_element (kids, i);
+    /* Page pictures go between blocks, never inside a list or table. */
+    gint64 page = int_member (kid, "page", 0);
+    if (blocks && page > 0)
+      place_page_pictures (pg, (guint) MIN (page, G_MAXUINT));
     /* The outline links the body's own headings by their order. */
     pg->top = node == pg->body;
-    render_node (pg, json_array_get_object_element (kids, i), section_depth);
+    render_node (pg, kid, section_depth);
   }
 }
 
@@ -758,7 +810,7 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
                       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                       /* Nothing may be fetched, whatever the text holds. */
                       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-                      "style-src 'unsafe-inline'\">\n<title>Review: ");
+                      "style-src 'unsafe-inline'; img-src data:\">\n<title>Review: ");
   append_escaped (s, file_name);
   if (title != NULL) {
     g_string_append (s, " — ");
@@ -778,8 +830,11 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
 
   /* The body first, so the warnings know which pages have an anchor. */
   GString *body_html = g_string_new (NULL);
-  Page pg = { .out = body_html, .body = body, .anchored_pages = g_hash_table_new (NULL, NULL) };
+  Page pg = { .out = body_html, .body = body, .anchored_pages = g_hash_table_new (NULL, NULL), .doc = doc,
+              .n_pictures = (guint) CLAMP (pages, 0, DN_PAGE_IMAGES_MAX_PAGES) };
   render_children (&pg, body, 0);
+  /* Pages after the last text (a blank or unread page). */
+  place_page_pictures (&pg, pg.n_pictures);
 
   /* Warnings first: they are what the reviewer is here for. */
   gboolean has_report = report != NULL && JSON_NODE_HOLDS_OBJECT (report);

@@ -9,12 +9,14 @@ page is self-contained (no script, no external resource).
 
 Fails when Chromium is missing.
 """
+import base64
 import concurrent.futures
 import html.parser
 import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -186,8 +188,13 @@ def check_warning_links(name, rec, root, items, warnings):
 def check_page(name, rec, source, dom):
     page = parse(source)
     # Self-contained: nothing to run, nothing to fetch.
-    bad = page.find_all(lambda e: e.tag in ("script", "link", "img", "iframe", "object", "embed")
-                        or "src" in e.attrs or any(k.startswith("on") for k in e.attrs))
+    # Pictures of PDF pages are the one image: embedded, inside their details.
+    def embedded_picture(e):
+        return (e.tag == "img" and e.attrs.get("src", "").startswith("data:image/png;base64,")
+                and e.parent.tag == "details" and e.parent.attrs.get("class") == "page-pic")
+    bad = page.find_all(lambda e: not embedded_picture(e) and (
+                        e.tag in ("script", "link", "img", "iframe", "object", "embed")
+                        or "src" in e.attrs or any(k.startswith("on") for k in e.attrs)))
     check(name + ": no script or external resource in the page", not bad, [b.tag for b in bad])
     styles = " ".join(e.text() for e in page.find_all(lambda e: e.tag == "style"))
     check(name + ": CSS fetches nothing", "url(" not in styles and "@import" not in styles)
@@ -247,7 +254,36 @@ def check_page(name, rec, source, dom):
     mt = norm(meta.text())
     check(name + ": metadata table", all(k in mt and norm(str(v)) in mt for k, v in rec["metadata"].items()
                                          if isinstance(v, str)), mt[:200])
+    check_page_pictures(name, rec, page)
     return root
+
+
+def check_page_pictures(name, rec, page):
+    """A PDF's pages as pictures: one per page, in page order, each closed
+    until opened and placed before the page's first block, a PNG of the size
+    its attributes give. Other formats have none."""
+    pics = page.find_all(lambda e: e.tag == "details" and e.attrs.get("class") == "page-pic")
+    pages = rec["source"].get("pages") or 0
+    if rec["source"]["format"] != "pdf" or "--page-images 0" in name:
+        check(name + ": no page pictures", not pics, len(pics))
+        return
+    check(name + ": one picture per page (%d)" % pages,
+          [p.attrs.get("id") for p in pics] == ["pic-%d" % n for n in range(1, pages + 1)],
+          [p.attrs.get("id") for p in pics])
+    check(name + ": pictures closed until opened", all("open" not in p.attrs for p in pics))
+    ok = []
+    for p in pics:
+        img = p.find_all(lambda e: e.tag == "img")[0]
+        png = base64.b64decode(img.attrs["src"].split(",", 1)[1])
+        w, h = struct.unpack(">II", png[16:24])
+        ok.append(png[:8] == b"\x89PNG\r\n\x1a\n" and (str(w), str(h)) == (img.attrs.get("width"), img.attrs.get("height"))
+                  and img.attrs.get("loading") == "lazy" and 500 < w < 2000)
+    check(name + ": each picture a PNG of its stated size", pics and all(ok), ok)
+    # Document order: pic-N before the body's anchor page-N (the page's text).
+    order = [e.attrs["id"] for e in page.find_all(lambda e: e.attrs.get("id", "").startswith(("pic-", "page-")))]
+    misplaced = [i for i in order if i.startswith("page-") and ("pic-" + i[5:]) in order
+                 and order.index("pic-" + i[5:]) > order.index(i)]
+    check(name + ": each picture before its page's text", not misplaced, misplaced)
 
 
 def main():
