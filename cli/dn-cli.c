@@ -37,7 +37,7 @@ static char *opt_ocr_lang;
 static int opt_ocr_dpi;
 static int opt_page_images = -1;
 
-static const GOptionEntry ocr_entries[] = {
+static const GOptionEntry page_entries[] = {
   { "ocr", 0, 0, G_OPTION_ARG_STRING, &opt_ocr,
     "OCR of scanned pages and images: auto (pages without usable text, the default), always, never", "MODE" },
   { "ocr-lang", 0, 0, G_OPTION_ARG_STRING, &opt_ocr_lang,
@@ -65,12 +65,12 @@ entry_find (const GOptionEntry *entries, char short_name, const char *long_name,
   return NULL;
 }
 
-/* The entry of the command (@entries) or of the shared OCR options. */
+/* The entry of the command (@entries) or of the shared page options. */
 static const GOptionEntry *
 cli_entry_find (const GOptionEntry *entries, char short_name, const char *long_name, gsize long_len)
 {
   const GOptionEntry *e = entry_find (entries, short_name, long_name, long_len);
-  return e != NULL ? e : entry_find (ocr_entries, short_name, long_name, long_len);
+  return e != NULL ? e : entry_find (page_entries, short_name, long_name, long_len);
 }
 
 /* Where in "-qj2" the value attached to a short option begins (3), or 0
@@ -229,7 +229,7 @@ dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command)
 void
 dn_cli_add_page_options (GOptionContext *context)
 {
-  g_option_context_add_main_entries (context, ocr_entries, NULL);
+  g_option_context_add_main_entries (context, page_entries, NULL);
 }
 
 gboolean

@@ -10,10 +10,10 @@
  * so it shows exactly what the JSON and XML carry. It needs nothing outside
  * itself: CSS is inline, there is no script, images are shown as labelled
  * placeholders rather than fetched (pictures of PDF pages, when the reader
- * made them, are embedded as data: URIs beside their page's text), and links to anything but http(s),
- * mailto and in-page anchors are shown as text. All text is escaped with
- * g_markup_escape_text(). The body's depth is bounded by DN_RECORD_MAX_DEPTH,
- * so rendering it recursively is safe. */
+ * made them, are embedded as data: URIs beside their page's text), and
+ * links to anything but http(s), mailto and in-page anchors are shown as
+ * text. All text is escaped with g_markup_escape_text(). The body's depth is
+ * bounded by DN_RECORD_MAX_DEPTH, so rendering it recursively is safe. */
 #include <string.h>
 
 #include "docnorm.h"
@@ -56,8 +56,7 @@ static const char review_css[] =
   "#warnings details summary{cursor:pointer;color:#555}"
   ".page-pic{float:right;clear:right;width:45%;margin:0 0 .6rem 1rem;font-size:.85rem}"
   ".page-pic summary{cursor:pointer;color:#0d47a1}"
-  ".page-pic img{width:100%;height:auto;border:1px solid #bbb;box-shadow:0 1px 3px #ccc}"
-  "main.body section,main.body h3,main.body h4{clear:none}";
+  ".page-pic img{width:100%;height:auto;border:1px solid #bbb;box-shadow:0 1px 3px #ccc}";
 
 /* ---- escaping ---- */
 
