@@ -20,14 +20,9 @@ dn_batch_manifest_key (JsonObject *line)
   return member != NULL ? g_strconcat (path, "\n", member, NULL) : g_strdup (path);
 }
 
-GHashTable *
-dn_batch_manifest_load (const char *path, GHashTable *lines)
+void
+dn_batch_ndjson_foreach (const char *text, DnBatchNdjsonFunc fn, gpointer data)
 {
-  char *text = NULL;
-  if (!g_file_get_contents (path, &text, NULL, NULL))
-    return NULL;
-  GHashTable *map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) json_object_unref);
   JsonParser *parser = json_parser_new ();
   char **split = g_strsplit (text, "\n", -1);
   for (char **l = split; *l != NULL; l++) {
@@ -36,18 +31,43 @@ dn_batch_manifest_load (const char *path, GHashTable *lines)
     JsonNode *root = json_parser_get_root (parser);
     if (!JSON_NODE_HOLDS_OBJECT (root))
       continue;
-    JsonObject *obj = json_node_get_object (root);
-    char *key = dn_batch_manifest_key (obj);
-    if (key == NULL)
-      continue;
-    if (lines != NULL)
-      g_hash_table_insert (lines, g_strdup (key), g_strdup (*l));
-    g_hash_table_insert (map, key, json_object_ref (obj));
+    fn (json_node_get_object (root), *l, data);
   }
   g_strfreev (split);
   g_object_unref (parser);
+}
+
+typedef struct {
+  GHashTable *map;
+  GHashTable *lines;
+} ManifestLoad;
+
+static void
+manifest_load_line (JsonObject *obj, const char *line, gpointer data)
+{
+  ManifestLoad *ml = data;
+  char *key = dn_batch_manifest_key (obj);
+  if (key == NULL)
+    return;
+  if (ml->lines != NULL)
+    g_hash_table_insert (ml->lines, g_strdup (key), g_strdup (line));
+  g_hash_table_insert (ml->map, key, json_object_ref (obj));
+}
+
+GHashTable *
+dn_batch_manifest_load (const char *path, GHashTable *lines)
+{
+  char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  ManifestLoad ml = {
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                           (GDestroyNotify) json_object_unref),
+    lines,
+  };
+  dn_batch_ndjson_foreach (text, manifest_load_line, &ml);
   g_free (text);
-  return map;
+  return ml.map;
 }
 
 int

@@ -81,26 +81,25 @@ dn_batch_error_object (const char *code, const char *message)
   return e;
 }
 
+/* The first message with a "status" is the result, the first without is the start. */
+static void
+parse_message (JsonObject *obj, const char *line, gpointer data)
+{
+  (void) line;
+  JsonObject **slots = data;
+  JsonObject **slot = json_object_has_member (obj, "status") ? &slots[1] : &slots[0];
+  if (*slot == NULL)
+    *slot = json_object_ref (obj);
+}
+
 /* Parses the child's JSON lines into its start and result messages. */
 static void
 parse_messages (const GString *msg, JsonObject **start, JsonObject **result)
 {
-  *start = *result = NULL;
-  JsonParser *parser = json_parser_new ();
-  char **lines = g_strsplit (msg->str, "\n", -1);
-  for (char **l = lines; *l != NULL; l++) {
-    if (**l == '\0' || !json_parser_load_from_data (parser, *l, -1, NULL))
-      continue;
-    JsonNode *root = json_parser_get_root (parser);
-    if (!JSON_NODE_HOLDS_OBJECT (root))
-      continue;
-    JsonObject *obj = json_node_get_object (root);
-    JsonObject **slot = json_object_has_member (obj, "status") ? result : start;
-    if (*slot == NULL)
-      *slot = json_object_ref (obj);
-  }
-  g_strfreev (lines);
-  g_object_unref (parser);
+  JsonObject *slots[2] = { NULL, NULL };
+  dn_batch_ndjson_foreach (msg->str, parse_message, slots);
+  *start = slots[0];
+  *result = slots[1];
 }
 
 void

@@ -179,6 +179,15 @@ void dn_batch_outcome_clear (DnBatchOutcome *outcome);
 
 #define DN_BATCH_MANIFEST_NAME "manifest.ndjson"
 
+/* Called with each line of NDJSON text that parses as a JSON object; @obj and
+ * @line are borrowed for the call (take a ref / copy to keep them). */
+typedef void (*DnBatchNdjsonFunc) (JsonObject *obj, const char *line, gpointer data);
+
+/* Splits @text at '\n' and calls @fn for every line that is a JSON object,
+ * in order; empty lines, unparsable lines and non-objects are skipped. Both
+ * the manifest and the worker's reading of a child's messages use it. */
+void dn_batch_ndjson_foreach (const char *text, DnBatchNdjsonFunc fn, gpointer data);
+
 /* The key of a manifest line: path, or path + '\n' + member. Free with g_free(). */
 char *dn_batch_manifest_key (JsonObject *line);
 

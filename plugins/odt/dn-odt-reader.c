@@ -1,6 +1,6 @@
 /* The ODT reader: OpenDocument text (ODF 1.0–1.3) on libzip and libxml2,
- * through the DOCX reader's safe zip and XML helpers (plugins/docx/
- * dn-ooxml-zip.c, dn-safe-xml.c: entry count, sizes and ratio capped, ".."
+ * through the safe zip and XML helpers it shares with the DOCX reader
+ * (plugins/common/dn-ooxml-zip.c, dn-safe-xml.c: entry count, sizes and ratio capped, ".."
  * and absolute names refused, no network, no entities, no DTD, bounded
  * depth, libxml2 silenced).
  *

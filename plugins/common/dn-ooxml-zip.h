@@ -1,7 +1,7 @@
 /* dn-ooxml-zip.h — a zip package from an untrusted file, read under limits.
  *
- * Shared by the DOCX reader and (later) the ODT reader: compile
- * dn-ooxml-zip.c and dn-safe-xml.c into the plugin. The package is opened
+ * Shared by the DOCX and ODT readers through plugins/common/'s static
+ * library, which each plugin links. The package is opened
  * from memory (zip_source_buffer_create + zip_open_from_source); opening
  * checks the entry count, the declared sizes and compression ratios, and
  * refuses entry names with a ".." segment or an absolute path. Reading an

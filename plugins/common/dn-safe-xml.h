@@ -1,6 +1,6 @@
 /* dn-safe-xml.h — parsing XML from untrusted packages (DOCX, ODT) with libxml2.
  *
- * Shared by the OOXML and ODF readers: compile dn-safe-xml.c into the plugin.
+ * Shared by the OOXML and ODF readers through plugins/common/ (linked in).
  * Every parse runs with no network access (XML_PARSE_NONET), no entity
  * substitution, no DTD loading, a refusal of any DOCTYPE (package parts never
  * carry one, so a DTD is an attack or a corrupt part), a bound on element
