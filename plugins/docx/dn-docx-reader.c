@@ -11,6 +11,7 @@
 #include "docnorm.h"
 #include "dn-docx-numfmt.h"
 #include "dn-ooxml-zip.h"
+#include "dn-para-builder.h"
 #include "dn-safe-xml.h"
 
 #define DOCX_VERSION "1.0.0"
@@ -684,14 +685,7 @@ number_paragraph (Ctx *ctx, int num_id, int ilvl, const char **fmt_out)
 /* ---------- paragraphs ---------- */
 
 typedef struct {
-  guint32 start, end, marks;
-  char *href;
-} Span;
-
-typedef struct {
-  GString *text;
-  GArray *spans;           /* Span */
-  GPtrArray *after;        /* DnNode* blocks placed after the paragraph */
+  DnParaBuilder base;      /* text, spans, blocks placed after the paragraph */
   RunProps pstyle_rpr;     /* defaults + paragraph style */
   gboolean in_toc;
   gboolean has_page_field;
@@ -703,21 +697,13 @@ static void
 para_init (Para *pb)
 {
   memset (pb, 0, sizeof *pb);
-  pb->text = g_string_new (NULL);
-  pb->spans = g_array_new (FALSE, FALSE, sizeof (Span));
-  pb->after = g_ptr_array_new ();
+  dn_para_builder_init (&pb->base);
 }
 
 static void
 para_clear (Para *pb)
 {
-  g_string_free (pb->text, TRUE);
-  for (guint i = 0; i < pb->spans->len; i++)
-    g_free (g_array_index (pb->spans, Span, i).href);
-  g_array_unref (pb->spans);
-  for (guint i = 0; i < pb->after->len; i++)
-    dn_node_free (g_ptr_array_index (pb->after, i));
-  g_ptr_array_unref (pb->after);
+  dn_para_builder_clear (&pb->base);
 }
 
 /* TRUE when text may be emitted: no field is in its instruction part. */
@@ -750,43 +736,29 @@ para_append (Ctx *ctx, Para *pb, const char *s, gssize len, guint32 marks, const
     return;
   if (ctx->toc_active)
     pb->in_toc = TRUE;
-  guint32 start = (guint32) pb->text->len;
-  g_string_append_len (pb->text, s, len);
-  guint32 end = (guint32) pb->text->len;
+  guint32 start = (guint32) pb->base.text->len;
+  g_string_append_len (pb->base.text, s, len);
+  guint32 end = (guint32) pb->base.text->len;
   if (href == NULL)
     href = field_href (ctx);
   if (href != NULL)
     marks |= DN_MARK_LINK;
   if (marks == 0)
     return;
-  if (pb->spans->len > 0) {
-    Span *last = &g_array_index (pb->spans, Span, pb->spans->len - 1);
-    if (last->end == start && last->marks == marks && g_strcmp0 (last->href, href) == 0) {
-      last->end = end;
-      return;
-    }
+  /* Word splits runs freely: a run continuing the last span's marks and
+   * link extends it. */
+  DnParaSpan *last = dn_para_builder_last_span (&pb->base);
+  if (last != NULL && last->end == start && last->marks == marks && g_strcmp0 (last->href, href) == 0) {
+    last->end = end;
+    return;
   }
-  Span sp = { start, end, marks, g_strdup (href) };
-  g_array_append_val (pb->spans, sp);
+  dn_para_builder_add_span (&pb->base, start, end, marks, href);
 }
 
 static guint32
 marks_of (const RunProps *r)
 {
-  guint32 m = 0;
-  if (r->b > 0)
-    m |= DN_MARK_BOLD;
-  if (r->i > 0)
-    m |= DN_MARK_ITALIC;
-  if (r->u > 0)
-    m |= DN_MARK_UNDERLINE;
-  if (r->strike > 0)
-    m |= DN_MARK_STRIKE;
-  if (r->vert == 1)
-    m |= DN_MARK_SUPERSCRIPT;
-  if (r->vert == 2)
-    m |= DN_MARK_SUBSCRIPT;
-  return m;
+  return dn_para_marks (r->b, r->i, r->u, r->strike, r->vert);
 }
 
 /* The first mc:Choice (its namespaces are ones this reader knows: DrawingML
@@ -810,18 +782,8 @@ alternate_branch (xmlNode *ac)
 static const char *
 image_file (Ctx *ctx, const char *part)
 {
-  GError *err = NULL;
-  const char *name = dn_ooxml_images_export (ctx->images, ctx->zip, part, &err);
-  if (err != NULL && err->code == DN_ERROR_LIMIT) {
-    part_problem (ctx, &err, FALSE, "image");
-  } else if (err != NULL) {
-    if (err->code == DN_ERROR_IO)
-      dn_document_add_warning (ctx->doc, "DOCX_IMAGE_WRITE_FAILED", 0, "%s", err->message);
-    else
-      dn_document_add_warning (ctx->doc, "DOCX_IMAGE_MISSING", 0, "image %s: %s", part, err->message);
-    g_error_free (err);
-  }
-  return name;
+  return dn_para_image_file (ctx->images, ctx->zip, part, ctx->doc, "DOCX_IMAGE_WRITE_FAILED",
+                             "DOCX_IMAGE_MISSING", &ctx->error);
 }
 
 static DnNode *
@@ -870,7 +832,7 @@ queue_text_box (Ctx *ctx, Para *pb, xmlNode *txbx_content)
   DnNode *c;
   while ((c = dn_node_first_child (holder)) != NULL) {
     dn_node_unlink (c);
-    g_ptr_array_add (pb->after, c);
+    g_ptr_array_add (pb->base.after, c);
   }
   dn_node_free (holder);
 }
@@ -927,7 +889,7 @@ read_drawing (Ctx *ctx, Para *pb, xmlNode *drawing)
         rid = dn_xml_get_attr (n, NS_R, NS_R_S, "link");
       DnNode *fig = make_figure (ctx, rid, alt, cx, cy);
       if (fig != NULL)
-        g_ptr_array_add (pb->after, fig);
+        g_ptr_array_add (pb->base.after, fig);
       g_free (rid);
     } else if (IS_W (n, "txbxContent")) {
       queue_text_box (ctx, pb, n);
@@ -981,7 +943,7 @@ read_vml (Ctx *ctx, Para *pb, xmlNode *pict)
       }
       DnNode *fig = make_figure (ctx, rid, alt, 0, 0);
       if (fig != NULL)
-        g_ptr_array_add (pb->after, fig);
+        g_ptr_array_add (pb->base.after, fig);
       g_free (rid);
       g_free (alt);
     } else if (IS_W (n, "txbxContent")) {
@@ -1073,12 +1035,10 @@ note_reference (Ctx *ctx, Para *pb, xmlNode *ref, gboolean endnote, guint32 mark
   /* The reference mark as Word shows it (the note's number), carrying the
    * note id; a custom mark is the run text that follows. */
   para_append (ctx, pb, number != NULL ? number : "*", -1, marks | DN_MARK_NOTE_REF | DN_MARK_SUPERSCRIPT, NULL);
-  if (pb->spans->len > 0) {
-    Span *last = &g_array_index (pb->spans, Span, pb->spans->len - 1);
-    if (last->marks & DN_MARK_NOTE_REF) {
-      g_free (last->href);
-      last->href = g_strdup (key);
-    }
+  DnParaSpan *last = dn_para_builder_last_span (&pb->base);
+  if (last != NULL && (last->marks & DN_MARK_NOTE_REF)) {
+    g_free (last->href);
+    last->href = g_strdup (key);
   }
   g_free (number);
   g_free (key);
@@ -1380,7 +1340,7 @@ read_paragraph (Ctx *ctx, DnNode *parent, xmlNode *p)
   else if (outline < 0 && st != NULL && st->heading_by_name > 0)
     level = st->heading_by_name;
 
-  gboolean empty = pb.text->len == 0 && (label == NULL || *label == '\0');
+  gboolean empty = pb.base.text->len == 0 && (label == NULL || *label == '\0');
   if (!empty && !ctx_failed (ctx) && count_node (ctx)) {
     DnNode *node;
     if (pb.in_toc) {
@@ -1394,17 +1354,17 @@ read_paragraph (Ctx *ctx, DnNode *parent, xmlNode *p)
         count_node (ctx);
       }
       node = dn_node_append_new (ctx->toc, DN_NODE_TOC_ENTRY);
-      char *text = g_string_free (pb.text, FALSE);
-      pb.text = g_string_new (NULL);
+      char *text = g_string_free (pb.base.text, FALSE);
+      pb.base.text = g_string_new (NULL);
       int page = toc_split (text);
       dn_node_take_text (node, text);
       if (page > 0)
         dn_node_set_attr_int (node, DN_ATTR_PRINTED_PAGE, page);
     } else {
       node = dn_node_append_new (parent, level > 0 ? DN_NODE_HEADING : DN_NODE_PARAGRAPH);
-      dn_node_set_text_len (node, pb.text->str, (gssize) pb.text->len);
-      for (guint i = 0; i < pb.spans->len; i++) {
-        Span *sp = &g_array_index (pb.spans, Span, i);
+      dn_node_set_text_len (node, pb.base.text->str, (gssize) pb.base.text->len);
+      for (guint i = 0; i < pb.base.spans->len; i++) {
+        DnParaSpan *sp = &g_array_index (pb.base.spans, DnParaSpan, i);
         dn_node_add_span (node, sp->start, sp->end, sp->marks, sp->href);
       }
     }
@@ -1432,9 +1392,7 @@ read_paragraph (Ctx *ctx, DnNode *parent, xmlNode *p)
       dn_node_set_attr (node, DN_ATTR_ROLE, "page_number");
   }
   /* Figures and text-box blocks follow their anchoring paragraph. */
-  for (guint i = 0; i < pb.after->len; i++)
-    dn_node_append_child (parent, g_ptr_array_index (pb.after, i));
-  g_ptr_array_set_size (pb.after, 0);
+  dn_para_builder_place_after (&pb.base, parent);
   para_clear (&pb);
   g_free (label);
   g_free (style_id);
