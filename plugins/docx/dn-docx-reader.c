@@ -693,19 +693,6 @@ typedef struct {
   int first_sz;
 } Para;
 
-static void
-para_init (Para *pb)
-{
-  memset (pb, 0, sizeof *pb);
-  dn_para_builder_init (&pb->base);
-}
-
-static void
-para_clear (Para *pb)
-{
-  dn_para_builder_clear (&pb->base);
-}
-
 /* TRUE when text may be emitted: no field is in its instruction part. */
 static gboolean
 fields_show_text (Ctx *ctx)
@@ -1326,8 +1313,8 @@ read_paragraph (Ctx *ctx, DnNode *parent, xmlNode *p)
   const char *fmt = NULL;
   char *label = number_paragraph (ctx, num_id, ilvl, &fmt);
 
-  Para pb;
-  para_init (&pb);
+  Para pb = { 0 };
+  dn_para_builder_init (&pb.base);
   pb.pstyle_rpr = ctx->defaults;
   if (st != NULL)
     rpr_merge (&pb.pstyle_rpr, &st->rpr);
@@ -1393,7 +1380,7 @@ read_paragraph (Ctx *ctx, DnNode *parent, xmlNode *p)
   }
   /* Figures and text-box blocks follow their anchoring paragraph. */
   dn_para_builder_place_after (&pb.base, parent);
-  para_clear (&pb);
+  dn_para_builder_clear (&pb.base);
   g_free (label);
   g_free (style_id);
 }
