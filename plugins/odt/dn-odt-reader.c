@@ -24,6 +24,7 @@
 #include "docnorm.h"
 #include "dn-docx-numfmt.h"
 #include "dn-ooxml-zip.h"
+#include "dn-para-builder.h"
 #include "dn-safe-xml.h"
 
 #define ODT_VERSION "1.0.0"
@@ -296,62 +297,29 @@ resolve (Ctx *ctx, const char *family, const char *name, Resolved *r)
 static guint32
 marks_of (const Resolved *r)
 {
-  guint32 m = 0;
-  if (r->bold > 0)
-    m |= DN_MARK_BOLD;
-  if (r->italic > 0)
-    m |= DN_MARK_ITALIC;
-  if (r->underline > 0)
-    m |= DN_MARK_UNDERLINE;
-  if (r->strike > 0)
-    m |= DN_MARK_STRIKE;
-  if (r->position == 1)
-    m |= DN_MARK_SUPERSCRIPT;
-  if (r->position == 2)
-    m |= DN_MARK_SUBSCRIPT;
-  return m;
+  return dn_para_marks (r->bold, r->italic, r->underline, r->strike, r->position);
 }
 
 /* ---------- inline text ---------- */
 
-typedef struct {
-  guint32 start, end, marks;
-  char *href;
-} PendingSpan;
-
 /* One paragraph being collected. */
 typedef struct {
-  GString *text;
-  GArray *spans;        /* PendingSpan */
-  GPtrArray *after;     /* DnNode* figures to place after the paragraph (unlinked) */
+  DnParaBuilder base;   /* text, spans, figures to place after the paragraph */
   gboolean has_sequence;
   char *label;          /* text:h's text:number */
 } Para;
 
 static void
-pending_span_clear (gpointer p)
-{
-  g_free (((PendingSpan *) p)->href);
-}
-
-static void
 para_init (Para *pb)
 {
   memset (pb, 0, sizeof *pb);
-  pb->text = g_string_new (NULL);
-  pb->spans = g_array_new (FALSE, FALSE, sizeof (PendingSpan));
-  g_array_set_clear_func (pb->spans, pending_span_clear);
-  pb->after = g_ptr_array_new ();
+  dn_para_builder_init (&pb->base);
 }
 
 static void
 para_clear (Para *pb)
 {
-  g_string_free (pb->text, TRUE);
-  g_array_free (pb->spans, TRUE);
-  for (guint i = 0; i < pb->after->len; i++)
-    dn_node_free (pb->after->pdata[i]);
-  g_ptr_array_free (pb->after, TRUE);
+  dn_para_builder_clear (&pb->base);
   g_free (pb->label);
 }
 
@@ -379,11 +347,11 @@ add_span (Para *pb, guint32 start, guint32 marks, const char *href)
 {
   if (marks == 0 && href == NULL)
     return;
-  if (start >= pb->text->len)
+  if (start >= pb->base.text->len)
     return;
-  PendingSpan s = { start, (guint32) pb->text->len, marks | (href != NULL ? DN_MARK_LINK : 0),
-                    g_strdup (href) };
-  g_array_append_val (pb->spans, s);
+  /* Each text node keeps its own span: no joining with the last one. */
+  dn_para_builder_add_span (&pb->base, start, (guint32) pb->base.text->len,
+                            marks | (href != NULL ? DN_MARK_LINK : 0), href);
 }
 
 /* Records an embedded image (written into the images folder when asked)
@@ -391,21 +359,8 @@ add_span (Para *pb, guint32 start, guint32 marks, const char *href)
 static const char *
 image_file (Ctx *ctx, const char *part)
 {
-  GError *err = NULL;
-  const char *name = dn_ooxml_images_export (ctx->images, ctx->zip, part, &err);
-  if (err != NULL && err->code == DN_ERROR_LIMIT) {
-    if (ctx->error == NULL)
-      g_propagate_error (&ctx->error, err);
-    else
-      g_error_free (err);
-  } else if (err != NULL) {
-    if (err->code == DN_ERROR_IO)
-      dn_document_add_warning (ctx->doc, "ODT_IMAGE_WRITE_FAILED", 0, "%s", err->message);
-    else
-      dn_document_add_warning (ctx->doc, "ODT_IMAGE_MISSING", 0, "image %s: %s", part, err->message);
-    g_error_free (err);
-  }
-  return name;
+  return dn_para_image_file (ctx->images, ctx->zip, part, ctx->doc, "ODT_IMAGE_WRITE_FAILED",
+                             "ODT_IMAGE_MISSING", &ctx->error);
 }
 
 /* draw:frame: a figure for its image (or object), with any text box's
@@ -528,10 +483,9 @@ read_note (Ctx *ctx, Para *pb, xmlNode *note, guint depth)
     if (IS (c, NS_TEXT, "note-citation") && citation == NULL)
       citation = dn_xml_get_content (c);
   if (citation != NULL && *citation != '\0') {
-    guint32 start = (guint32) pb->text->len;
-    g_string_append (pb->text, citation);
-    PendingSpan s = { start, (guint32) pb->text->len, DN_MARK_NOTE_REF, g_strdup (key) };
-    g_array_append_val (pb->spans, s);
+    guint32 start = (guint32) pb->base.text->len;
+    g_string_append (pb->base.text, citation);
+    dn_para_builder_add_span (&pb->base, start, (guint32) pb->base.text->len, DN_MARK_NOTE_REF, key);
   }
   for (xmlNode *c = note->children; c != NULL && !failed (ctx); c = c->next) {
     if (!IS (c, NS_TEXT, "note-body") || !count_node (ctx))
@@ -559,27 +513,27 @@ read_inline (Ctx *ctx, Para *pb, xmlNode *parent, guint32 marks, const char *hre
   }
   for (xmlNode *n = parent->children; n != NULL && !failed (ctx); n = n->next) {
     if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-      guint32 start = (guint32) pb->text->len;
-      append_collapsed (pb->text, (const char *) n->content);
+      guint32 start = (guint32) pb->base.text->len;
+      append_collapsed (pb->base.text, (const char *) n->content);
       add_span (pb, start, marks, href);
       continue;
     }
     if (n->type != XML_ELEMENT_NODE)
       continue;
-    guint32 start = (guint32) pb->text->len;
+    guint32 start = (guint32) pb->base.text->len;
     if (IS (n, NS_TEXT, "s")) {
       char *c = dn_xml_get_attr (n, NS_TEXT, NULL, "c");
       int count = c != NULL ? CLAMP (atoi (c), 1, 1000) : 1;
       g_free (c);
       for (int i = 0; i < count; i++)
-        g_string_append_c (pb->text, ' ');
+        g_string_append_c (pb->base.text, ' ');
       add_span (pb, start, marks, href);
     } else if (IS (n, NS_TEXT, "tab")) {
-      g_string_append_c (pb->text, '\t');
+      g_string_append_c (pb->base.text, '\t');
     } else if (IS (n, NS_TEXT, "line-break")) {
-      while (pb->text->len > 0 && pb->text->str[pb->text->len - 1] == ' ')
-        g_string_truncate (pb->text, pb->text->len - 1);
-      g_string_append_c (pb->text, '\n');
+      while (pb->base.text->len > 0 && pb->base.text->str[pb->base.text->len - 1] == ' ')
+        g_string_truncate (pb->base.text, pb->base.text->len - 1);
+      g_string_append_c (pb->base.text, '\n');
     } else if (IS (n, NS_TEXT, "span")) {
       char *sn = dn_xml_get_attr (n, NS_TEXT, NULL, "style-name");
       Resolved r;
@@ -597,7 +551,7 @@ read_inline (Ctx *ctx, Para *pb, xmlNode *parent, guint32 marks, const char *hre
     } else if (IS (n, NS_DRAW, "frame")) {
       DnNode *fig = read_frame (ctx, n, depth + 1);
       if (fig != NULL)
-        g_ptr_array_add (pb->after, fig);
+        g_ptr_array_add (pb->base.after, fig);
     } else if (IS (n, NS_DRAW, "a")) {
       read_inline (ctx, pb, n, marks, href, depth + 1);
     } else if (IS (n, NS_TEXT, "number")) {
@@ -626,7 +580,7 @@ read_inline (Ctx *ctx, Para *pb, xmlNode *parent, guint32 marks, const char *hre
 static void
 para_finish (Para *pb, DnNode *node)
 {
-  GString *t = pb->text;
+  GString *t = pb->base.text;
   gsize len = t->len;
   while (len > 0 && (t->str[len - 1] == ' ' || t->str[len - 1] == '\n'))
     len--;
@@ -634,8 +588,8 @@ para_finish (Para *pb, DnNode *node)
   if (len == 0)
     return;
   dn_node_set_text_len (node, t->str, (gssize) len);
-  for (guint i = 0; i < pb->spans->len; i++) {
-    const PendingSpan *s = &g_array_index (pb->spans, PendingSpan, i);
+  for (guint i = 0; i < pb->base.spans->len; i++) {
+    const DnParaSpan *s = &g_array_index (pb->base.spans, DnParaSpan, i);
     guint32 end = MIN (s->end, (guint32) len);
     if (s->start < end)
       dn_node_add_span (node, s->start, end, s->marks, s->href);
@@ -660,7 +614,7 @@ read_paragraph (Ctx *ctx, DnNode *parent, DnNode *owner, xmlNode *p, gboolean he
     if (into_owner) {
       node = owner;
     } else {
-      gboolean empty = pb.text->len == 0 || strspn (pb.text->str, " \n") == pb.text->len;
+      gboolean empty = pb.base.text->len == 0 || strspn (pb.base.text->str, " \n") == pb.base.text->len;
       if (!empty || heading)
         node = new_node (ctx, parent, heading ? DN_NODE_HEADING : caption ? DN_NODE_CAPTION : DN_NODE_PARAGRAPH);
     }
@@ -693,9 +647,7 @@ read_paragraph (Ctx *ctx, DnNode *parent, DnNode *owner, xmlNode *p, gboolean he
     }
   }
   /* Frames anchored in the paragraph follow it. */
-  for (guint i = 0; i < pb.after->len; i++)
-    dn_node_append_child (parent, pb.after->pdata[i]);
-  g_ptr_array_set_size (pb.after, 0);
+  dn_para_builder_place_after (&pb.base, parent);
   para_clear (&pb);
   g_free (sn);
 }
@@ -1014,13 +966,13 @@ read_index (Ctx *ctx, DnNode *parent, xmlNode *index, guint depth)
       para_init (&pb);
       read_inline (ctx, &pb, p, 0, NULL, depth + 1);
       /* The page number after the last tab is the printed page. */
-      char *tab = strrchr (pb.text->str, '\t');
+      char *tab = strrchr (pb.base.text->str, '\t');
       gint64 page;
       if (tab != NULL && g_ascii_string_to_signed (g_strstrip (tab + 1), 10, 1, 100000, &page, NULL)) {
         dn_node_set_attr_int (e, DN_ATTR_PRINTED_PAGE, page);
-        g_string_truncate (pb.text, (gsize) (tab - pb.text->str));
+        g_string_truncate (pb.base.text, (gsize) (tab - pb.base.text->str));
       }
-      for (char *t = pb.text->str; *t != '\0'; t++)
+      for (char *t = pb.base.text->str; *t != '\0'; t++)
         if (*t == '\t')
           *t = ' ';
       para_finish (&pb, e);
