@@ -986,34 +986,21 @@ remove_tree (const char *dir)
   g_rmdir (dir);
 }
 
-static void
-reset_options (void)
-{
-  g_clear_pointer (&opt_listen, g_free);
-  g_clear_pointer (&opt_token_file, g_free);
-  g_clear_pointer (&opt_limits, g_strfreev);
-}
-
 int
 dn_cmd_serve (int argc, char **argv)
 {
-  GOptionContext *ctx = g_option_context_new ("— convert documents over HTTP");
-  g_option_context_set_summary (ctx,
+  gboolean parsed = dn_cli_parse_command ("serve", "— convert documents over HTTP",
     "PUT or POST a document to /convert and get its record back (writer by Accept\n"
     "or ?to=; ?raw=1, ?hints=1, ?pretty=1; X-Docnorm-Password for encrypted\n"
     "input). GET /formats, /health, /version and /metrics (Prometheus). Each\n"
     "document converts in a process of its own with a time and memory cap.\n"
-    "Without --token-file only a loopback address may be listened on.");
-  g_option_context_set_description (ctx,
+    "Without --token-file only a loopback address may be listened on.",
     "Exit status: 0 after SIGTERM or SIGINT once the running requests are answered,\n"
     "2 usage (or a non-loopback address without a token), 3 cannot listen or no\n"
-    "spool folder. docs/SERVING.md has curl examples and a systemd unit.");
-  g_option_context_add_main_entries (ctx, serve_entries, NULL);
-  dn_cli_add_page_options (ctx);
-  gboolean parsed = dn_cli_parse (ctx, serve_entries, "serve", &argc, &argv);
-  g_option_context_free (ctx);
+    "spool folder. docs/SERVING.md has curl examples and a systemd unit.",
+    serve_entries, &argc, &argv);
   if (!parsed) {
-    reset_options ();
+    dn_cli_reset_options (serve_entries);
     return DN_EXIT_USAGE;
   }
   int status = DN_EXIT_USAGE;
@@ -1146,6 +1133,6 @@ out:
     dn_registry_free (sv.reg);
   g_free (sv.token);
   g_clear_object (&addr);
-  reset_options ();
+  dn_cli_reset_options (serve_entries);
   return status;
 }
