@@ -171,6 +171,31 @@ dn_cli_parse (GOptionContext *context, const GOptionEntry *entries, const char *
 }
 
 gboolean
+dn_cli_parse_command (const char *command, const char *parameter, const char *summary, const char *description,
+                      const GOptionEntry *entries, int *argc, char ***argv)
+{
+  GOptionContext *ctx = g_option_context_new (parameter);
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_set_description (ctx, description);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  dn_cli_add_page_options (ctx);
+  gboolean parsed = dn_cli_parse (ctx, entries, command, argc, argv);
+  g_option_context_free (ctx);
+  return parsed;
+}
+
+void
+dn_cli_reset_options (const GOptionEntry *entries)
+{
+  for (const GOptionEntry *e = entries; e->long_name != NULL; e++) {
+    if (e->arg == G_OPTION_ARG_STRING || e->arg == G_OPTION_ARG_FILENAME)
+      g_clear_pointer ((char **) e->arg_data, g_free);
+    else if (e->arg == G_OPTION_ARG_STRING_ARRAY || e->arg == G_OPTION_ARG_FILENAME_ARRAY)
+      g_clear_pointer ((char ***) e->arg_data, g_strfreev);
+  }
+}
+
+gboolean
 dn_cli_parse_fail_on (const char *value, guint *threshold, const char *command)
 {
   DnSeverity s;

@@ -17,6 +17,18 @@ DnRegistry *dn_cli_registry_new (void);
 gboolean dn_cli_parse (GOptionContext *context, const GOptionEntry *entries, const char *command, int *argc,
                        char ***argv);
 
+/* The parsing of a command with options of its own (@entries) and the page
+ * options: makes the option context with @parameter, @summary and
+ * @description (as --help shows them), parses @argv with dn_cli_parse() and
+ * frees the context. Returns what dn_cli_parse() does. */
+gboolean dn_cli_parse_command (const char *command, const char *parameter, const char *summary,
+                               const char *description, const GOptionEntry *entries, int *argc, char ***argv);
+
+/* Frees the strings and string arrays that @entries' options were parsed
+ * into (static storage of the command) and sets them to NULL, so that
+ * nothing stays allocated once the command returns. */
+void dn_cli_reset_options (const GOptionEntry *entries);
+
 /* Applies each "NAME=VALUE" of @assignments (may be NULL) to @limits; on a
  * bad one prints the one-line error for @command and returns FALSE. */
 gboolean dn_cli_apply_limits (DnLimits *limits, char **assignments, const char *command);

@@ -372,40 +372,23 @@ print_summary (DnBatch *b, int sig)
   g_string_free (s, TRUE);
 }
 
-static void
-reset_options (void)
-{
-  g_clear_pointer (&opt_output, g_free);
-  g_clear_pointer (&opt_to, g_free);
-  g_clear_pointer (&opt_list, g_free);
-  g_clear_pointer (&opt_include, g_strfreev);
-  g_clear_pointer (&opt_exclude, g_strfreev);
-  g_clear_pointer (&opt_limits, g_strfreev);
-  g_clear_pointer (&opt_fail_on, g_free);
-}
-
 int
 dn_cmd_batch (int argc, char **argv)
 {
-  GOptionContext *ctx = g_option_context_new ("INPUT… -o OUTDIR — convert many documents");
-  g_option_context_set_summary (ctx,
+  gboolean parsed = dn_cli_parse_command ("batch", "INPUT… -o OUTDIR — convert many documents",
     "Converts every INPUT (a file, a folder walked recursively, or a .zip archive\n"
     "whose members are converted one by one) into one record under OUTDIR, at the\n"
     "input's own path plus the writer's extension. Each document converts in a\n"
     "process of its own with a time and memory cap; OUTDIR/manifest.ndjson gets one\n"
-    "line per input.");
-  g_option_context_set_description (ctx,
+    "line per input.",
     "Each manifest line's status is ok (nothing above info), notice, review (a\n"
     "warning: a person should check the record) or failed.\n\n"
     "Exit status: 0 every input converted, 1 some failed (see the manifest),\n"
     "2 usage, 3 OUTDIR, the manifest or the --from list unusable, 6 none failed\n"
-    "but some need review (--fail-on), 130/143 interrupted.");
-  g_option_context_add_main_entries (ctx, batch_entries, NULL);
-  dn_cli_add_page_options (ctx);
-  gboolean parsed = dn_cli_parse (ctx, batch_entries, "batch", &argc, &argv);
-  g_option_context_free (ctx);
+    "but some need review (--fail-on), 130/143 interrupted.",
+    batch_entries, &argc, &argv);
   if (!parsed) {
-    reset_options ();
+    dn_cli_reset_options (batch_entries);
     return DN_EXIT_USAGE;
   }
   int status = DN_EXIT_USAGE;
@@ -535,6 +518,6 @@ free_batch:
     g_ptr_array_unref (b.inputs.items);
   dn_registry_free (b.settings.reg);
 out:
-  reset_options ();
+  dn_cli_reset_options (batch_entries);
   return status;
 }

@@ -152,18 +152,13 @@ dn_cmd_convert (int argc, char **argv)
   /* Option parsing, the plugin cache and dlopen() touch heap pages too:
    * populate the base now, and the share of the input once it is read. */
   dn_cli_prefault_heap (0);
-  GOptionContext *ctx = g_option_context_new ("INPUT — convert one document into a record");
-  g_option_context_set_summary (ctx,
+  gboolean parsed = dn_cli_parse_command ("convert", "INPUT — convert one document into a record",
     "Reads INPUT ('-' = standard input), chooses a reader by probing its first bytes,\n"
-    "analyses it as a report and writes one record.");
-  g_option_context_set_description (ctx,
+    "analyses it as a report and writes one record.",
     "Exit status: 0 converted, 1 conversion failed, 2 usage, 3 input/output,\n"
     "4 unknown or unsupported format, 5 encrypted (password needed or wrong),\n"
-    "6 converted but the record has a warning at the --fail-on level.");
-  g_option_context_add_main_entries (ctx, convert_entries, NULL);
-  dn_cli_add_page_options (ctx);
-  gboolean parsed = dn_cli_parse (ctx, convert_entries, "convert", &argc, &argv);
-  g_option_context_free (ctx);
+    "6 converted but the record has a warning at the --fail-on level.",
+    convert_entries, &argc, &argv);
   if (!parsed)
     return DN_EXIT_USAGE;
   if (opt_ndjson) {

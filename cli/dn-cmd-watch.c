@@ -350,36 +350,21 @@ make_folder (const char *dir)
   return TRUE;
 }
 
-static void
-reset_options (void)
-{
-  g_clear_pointer (&opt_output, g_free);
-  g_clear_pointer (&opt_done, g_free);
-  g_clear_pointer (&opt_failed, g_free);
-  g_clear_pointer (&opt_to, g_free);
-  g_clear_pointer (&opt_limits, g_strfreev);
-}
-
 int
 dn_cmd_watch (int argc, char **argv)
 {
-  GOptionContext *ctx = g_option_context_new ("INBOX -o OUTDIR — convert every file that arrives in INBOX");
-  g_option_context_set_summary (ctx,
+  gboolean parsed = dn_cli_parse_command ("watch", "INBOX -o OUTDIR — convert every file that arrives in INBOX",
     "Converts each regular file that appears in INBOX (not in its subfolders; names\n"
     "starting with '.' or ending in .part, .tmp, ~ are left alone) once its size has\n"
     "settled, into a record under OUTDIR, appends its line to OUTDIR/manifest.ndjson\n"
     "as batch does, and moves it into the done or failed folder. Files already in\n"
     "INBOX at start are converted too; a restart after a kill converts each input\n"
-    "exactly once.");
-  g_option_context_set_description (ctx,
+    "exactly once.",
     "Exit status: 0 after SIGTERM or SIGINT once the running conversions are\n"
-    "recorded, 2 usage, 3 INBOX, OUTDIR or the manifest unusable.");
-  g_option_context_add_main_entries (ctx, watch_entries, NULL);
-  dn_cli_add_page_options (ctx);
-  gboolean parsed = dn_cli_parse (ctx, watch_entries, "watch", &argc, &argv);
-  g_option_context_free (ctx);
+    "recorded, 2 usage, 3 INBOX, OUTDIR or the manifest unusable.",
+    watch_entries, &argc, &argv);
   if (!parsed) {
-    reset_options ();
+    dn_cli_reset_options (watch_entries);
     return DN_EXIT_USAGE;
   }
   int status = DN_EXIT_USAGE;
@@ -486,6 +471,6 @@ out:
   g_free (w.inbox);
   g_free (w.done_dir);
   g_free (w.failed_dir);
-  reset_options ();
+  dn_cli_reset_options (watch_entries);
   return status;
 }
