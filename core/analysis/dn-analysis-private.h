@@ -150,7 +150,7 @@ guint dn_reflow_clean_spaces (DnNode *node);
  * "_heading"). */
 void dn_reflow_join_continuations (DnDocument *doc, DnNode *first);
 
-/* dn-report-profile.c: recognises the front matter (cover, summary
+/* dn-report-front.c: recognises the front matter (cover, summary
  * sheet, abstract, TOC, figure list), wraps it in sections and returns
  * the report object being built (new reference); *body_start receives the
  * first body node (borrowed, may be NULL). The TOC's title keys are

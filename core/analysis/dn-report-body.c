@@ -114,14 +114,36 @@ is_note_line (DnNode *n)
   return yes;
 }
 
+/* A numbered caption, "圖 3：text" (@table FALSE) or "表 2 text" (@table
+ * TRUE): its number and its trimmed caption (newly allocated, g_free).
+ * FALSE, leaving both untouched, when @text is not one. */
+static gboolean
+numbered_caption (const char *text, gboolean table, int *number, char **caption)
+{
+  static GRegex *figure_re = NULL, *table_re = NULL;
+  GRegex **re = table ? &table_re : &figure_re;
+  if (g_once_init_enter (re)) {
+    GRegex *r = g_regex_new (table ? "^\\s*表\\s*(\\d{1,3})\\s*[:：.．、]?\\s*(\\S.*)$"
+                                   : "^\\s*圖\\s*(\\d{1,3})\\s*[:：.．、]?\\s*(\\S.*)$",
+                             G_REGEX_OPTIMIZE, 0, NULL);
+    g_once_init_leave (re, r);
+  }
+  GMatchInfo *mi;
+  gboolean ok = g_regex_match (*re, text, 0, &mi);
+  if (ok) {
+    char *num = g_match_info_fetch (mi, 1), *cap = g_match_info_fetch (mi, 2);
+    *number = (int) g_ascii_strtoll (num, NULL, 10);
+    *caption = dn_text_trim (cap);
+    g_free (num);
+    g_free (cap);
+  }
+  g_match_info_free (mi);
+  return ok;
+}
+
 static void
 figures (DnDocument *doc, JsonObject *report)
 {
-  static GRegex *re = NULL;
-  if (g_once_init_enter (&re)) {
-    GRegex *r = g_regex_new ("^\\s*圖\\s*(\\d{1,3})\\s*[:：.．、]?\\s*(\\S.*)$", G_REGEX_OPTIMIZE, 0, NULL);
-    g_once_init_leave (&re, r);
-  }
   JsonArray *list = json_array_new ();
   JsonArray *figure_list = json_object_get_array_member (report, "figure_list");
   /* A figure is put where its caption paragraph was, so it shares the
@@ -139,17 +161,10 @@ figures (DnDocument *doc, JsonObject *report)
     const char *text = dn_node_get_text (p);
     if (text == NULL || strstr (text, "。") != NULL || g_utf8_strlen (text, -1) > 100)
       continue;
-    GMatchInfo *mi;
-    if (!g_regex_match (re, text, 0, &mi)) {
-      g_match_info_free (mi);
+    char *caption;
+    int number;
+    if (!numbered_caption (text, FALSE, &number, &caption))
       continue;
-    }
-    char *num = g_match_info_fetch (mi, 1), *cap = g_match_info_fetch (mi, 2);
-    g_match_info_free (mi);
-    char *caption = dn_text_trim (cap);
-    g_free (cap);
-    int number = (int) g_ascii_strtoll (num, NULL, 10);
-    g_free (num);
 
     DnNode *prev = past_furniture (p, FALSE);
     DnNode *fig;
@@ -274,11 +289,6 @@ check_split_cells (DnDocument *doc, DnNode *table)
 static void
 tables (DnDocument *doc, JsonObject *report)
 {
-  static GRegex *re = NULL;
-  if (g_once_init_enter (&re)) {
-    GRegex *r = g_regex_new ("^\\s*表\\s*(\\d{1,3})\\s*[:：.．、]?\\s*(\\S.*)$", G_REGEX_OPTIMIZE, 0, NULL);
-    g_once_init_leave (&re, r);
-  }
   JsonArray *list = json_array_new ();
   GArray *tab_ctx = g_array_new (FALSE, FALSE, sizeof (SectionContext));
   GPtrArray *tabs = collect_in_sections (dn_document_get_root (doc), DN_NODE_TABLE, tab_ctx);
@@ -300,17 +310,8 @@ tables (DnDocument *doc, JsonObject *report)
       DnNode *cn = cands[c];
       if (cn == NULL || dn_node_get_node_type (cn) != DN_NODE_PARAGRAPH || dn_node_get_text (cn) == NULL)
         continue;
-      GMatchInfo *mi;
-      if (g_regex_match (re, dn_node_get_text (cn), 0, &mi)) {
-        char *num = g_match_info_fetch (mi, 1);
-        number = (int) g_ascii_strtoll (num, NULL, 10);
-        g_free (num);
-        char *cap = g_match_info_fetch (mi, 2);
-        caption = dn_text_trim (cap);
-        g_free (cap);
+      if (numbered_caption (dn_node_get_text (cn), TRUE, &number, &caption))
         dn_node_free (cn);
-      }
-      g_match_info_free (mi);
     }
     if (caption != NULL) {
       dn_node_set_attr (t, DN_ATTR_TITLE, caption);

@@ -10,6 +10,7 @@
 #include "docnorm.h"
 #include "analysis/dn-analyse.h"
 #include "analysis/dn-analysis-private.h"
+#include "analysis/dn-report-labels.h"
 
 /* ------------------------------------------------------------ numbering */
 
@@ -989,6 +990,51 @@ test_fragment_and_empty (void **state)
   dn_document_free (doc);
 }
 
+/* The label tables: a cover key is matched whole, a sheet row label across
+ * spacing and wrapped lines, or cut off at a grid cell's end. */
+static void
+test_report_labels (void **state)
+{
+  (void) state;
+  const DnReportLabel *l;
+  const char *at = NULL;
+  gboolean prefix = FALSE;
+
+  l = dn_report_labels_match (&dn_report_cover_labels, "出國期間", DN_REPORT_MATCH_KEY, NULL, NULL);
+  assert_non_null (l);
+  assert_string_equal (l->field, "period");
+  assert_int_equal (l->value, DN_REPORT_VALUE_DATE);
+  l = dn_report_labels_match (&dn_report_cover_labels, "派赴地區", DN_REPORT_MATCH_KEY, NULL, NULL);
+  assert_non_null (l);
+  assert_int_equal (l->value, DN_REPORT_VALUE_NONE);
+  assert_null (dn_report_labels_match (&dn_report_cover_labels, "出國期", DN_REPORT_MATCH_KEY, NULL, NULL));
+  assert_true (dn_report_labels_all_in (dn_report_cover_labels.grid_header, "服務機關\t姓名\t職稱"));
+  assert_false (dn_report_labels_all_in (dn_report_cover_labels.grid_header, "服務機關：國發會"));
+
+  l = dn_report_labels_match (&dn_report_sheet_labels, "會 議 名 稱\tAPEC", DN_REPORT_MATCH_ROW, &at, &prefix);
+  assert_non_null (l);
+  assert_string_equal (l->field, "meeting_name");
+  assert_string_equal (at, "\tAPEC");
+  l = dn_report_labels_match (&dn_report_sheet_labels, "出席經濟體及\n重要單位\tX", DN_REPORT_MATCH_ROW, &at, &prefix);
+  assert_non_null (l);
+  assert_string_equal (l->spelling, "出席經濟體及重要單位");
+  assert_string_equal (at, "\tX");
+  /* A grid cell wrapping the label: three characters or more, then a tab. */
+  l = dn_report_labels_match (&dn_report_sheet_labels, "出席經濟體\t值", DN_REPORT_MATCH_ROW, &at, &prefix);
+  assert_non_null (l);
+  assert_string_equal (l->field, "attending_economies");
+  assert_string_equal (at, "\t值");
+  /* The text ends inside a label: wrapped onto the next line. */
+  assert_null (dn_report_labels_match (&dn_report_sheet_labels, "會議", DN_REPORT_MATCH_ROW, &at, &prefix));
+  assert_true (prefix);
+  assert_null (dn_report_labels_match (&dn_report_sheet_labels, "其他事項", DN_REPORT_MATCH_ROW, &at, &prefix));
+  assert_false (prefix);
+
+  l = dn_report_labels_match (&dn_report_narrative_labels, "後續辦理事項", DN_REPORT_MATCH_KEY, NULL, NULL);
+  assert_non_null (l);
+  assert_string_equal (l->field, "follow_up");
+}
+
 int
 main (void)
 {
@@ -1018,6 +1064,7 @@ main (void)
     cmocka_unit_test (test_table_head_before_page_break),
     cmocka_unit_test (test_figures_and_residue),
     cmocka_unit_test (test_fragment_and_empty),
+    cmocka_unit_test (test_report_labels),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
