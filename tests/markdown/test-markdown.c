@@ -160,18 +160,36 @@ test_lists_tables_toc (void **state)
   dn_document_free (doc);
 }
 
+static DnDocument *
+nested_lists (int n)
+{
+  DnDocument *doc = dn_document_new ();
+  DnNode *node = dn_document_get_root (doc);
+  for (int i = 0; i < n; i++)
+    node = add (add (node, DN_NODE_LIST, NULL), DN_NODE_LIST_ITEM, NULL);
+  dn_node_set_text (node, "bottom");
+  return doc;
+}
+
 static void
 test_deep_tree (void **state)
 {
-  /* The writer walks with DnIter: 100 000 nested lists cost no stack. */
-  DnDocument *doc = dn_document_new ();
-  DnNode *n = dn_document_get_root (doc);
-  for (int i = 0; i < 100000; i++)
-    n = add (add (n, DN_NODE_LIST, NULL), DN_NODE_LIST_ITEM, NULL);
-  dn_node_set_text (n, "bottom");
+  /* The writer renders the record: as deep as the record goes, it writes. */
+  DnDocument *doc = nested_lists (DN_RECORD_MAX_DEPTH / 2 - 1);
   char *md = write_md (doc);
   assert_non_null (strstr (md, "- bottom\n"));
   g_free (md);
+  dn_document_free (doc);
+  /* Deeper, it fails as the JSON, XML and review writers do. */
+  doc = nested_lists (100000);
+  GOutputStream *out = g_memory_output_stream_new_resizable ();
+  DnWriteOptions opts;
+  dn_write_options_init (&opts);
+  GError *error = NULL;
+  assert_false (dn_plugin_markdown_get_desc ()->writer->write (doc, &opts, out, &error));
+  assert_true (g_error_matches (error, DN_ERROR, DN_ERROR_LIMIT));
+  g_error_free (error);
+  g_object_unref (out);
   dn_document_free (doc);
 }
 
