@@ -462,3 +462,32 @@ dn_record_build (const DnDocument *doc, const DnWriteOptions *options, GError **
   g_ptr_array_free (t.open, TRUE);
   return ok ? t.root : NULL;
 }
+
+const char *
+dn_record_get_string (JsonObject *o, const char *name)
+{
+  if (o == NULL || !json_object_has_member (o, name))
+    return NULL;
+  JsonNode *n = json_object_get_member (o, name);
+  return JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
+                                                                                   : NULL;
+}
+
+gint64
+dn_record_get_int (JsonObject *o, const char *name, gint64 fallback)
+{
+  if (o == NULL || !json_object_has_member (o, name))
+    return fallback;
+  JsonNode *n = json_object_get_member (o, name);
+  return JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64 ? json_node_get_int (n)
+                                                                                  : fallback;
+}
+
+JsonArray *
+dn_record_get_array (JsonObject *o, const char *name)
+{
+  if (o == NULL || !json_object_has_member (o, name))
+    return NULL;
+  JsonNode *n = json_object_get_member (o, name);
+  return JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+}

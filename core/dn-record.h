@@ -51,4 +51,11 @@ JsonNode *dn_record_build (const DnDocument *doc, const DnWriteOptions *options,
 JsonNode *dn_record_build_body (const DnDocument *doc, const DnWriteOptions *options,
                                 GError **error);
 
+/* Reading a built record: the member @name of @o when it holds that type,
+ * else NULL or @fallback (a record member may be null or absent). @o may be
+ * NULL. Strings and arrays are borrowed from @o. */
+const char *dn_record_get_string (JsonObject *o, const char *name);
+gint64 dn_record_get_int (JsonObject *o, const char *name, gint64 fallback);
+JsonArray *dn_record_get_array (JsonObject *o, const char *name);
+
 G_END_DECLS

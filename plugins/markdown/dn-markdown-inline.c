@@ -6,37 +6,6 @@
 
 #include <string.h>
 
-/* ---- the record's members ---- */
-
-const char *
-dn_markdown_get_string (JsonObject *o, const char *name)
-{
-  if (o == NULL || !json_object_has_member (o, name))
-    return NULL;
-  JsonNode *n = json_object_get_member (o, name);
-  return JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
-                                                                                   : NULL;
-}
-
-gint64
-dn_markdown_get_int (JsonObject *o, const char *name, gint64 fallback)
-{
-  if (o == NULL || !json_object_has_member (o, name))
-    return fallback;
-  JsonNode *n = json_object_get_member (o, name);
-  return JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64 ? json_node_get_int (n)
-                                                                                  : fallback;
-}
-
-JsonArray *
-dn_markdown_get_array (JsonObject *o, const char *name)
-{
-  if (o == NULL || !json_object_has_member (o, name))
-    return NULL;
-  JsonNode *n = json_object_get_member (o, name);
-  return JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
 /* ---- inline text: escaping and marks ---- */
 
 static gboolean
@@ -268,7 +237,7 @@ static const struct {
 static guint32
 span_marks (JsonObject *span)
 {
-  JsonArray *names = dn_markdown_get_array (span, "marks");
+  JsonArray *names = dn_record_get_array (span, "marks");
   guint32 marks = 0;
   for (guint k = 0; names != NULL && k < json_array_get_length (names); k++) {
     const char *name = json_array_get_string_element (names, k);
@@ -301,15 +270,15 @@ static GArray *
 mark_ranges (JsonObject *node, const char *text, gsize len)
 {
   GArray *all = g_array_new (FALSE, FALSE, sizeof (MarkRange));
-  JsonArray *spans = dn_markdown_get_array (node, "marks");
+  JsonArray *spans = dn_record_get_array (node, "marks");
   gsize cur_byte = 0;
   gint64 cur_char = 0;
   for (guint si = 0; spans != NULL && si < json_array_get_length (spans); si++) {
     JsonObject *span = json_array_get_object_element (spans, si);
-    guint32 start = byte_offset (text, len, &cur_byte, &cur_char, dn_markdown_get_int (span, "start", 0));
-    guint32 end = byte_offset (text, len, &cur_byte, &cur_char, dn_markdown_get_int (span, "end", 0));
+    guint32 start = byte_offset (text, len, &cur_byte, &cur_char, dn_record_get_int (span, "start", 0));
+    guint32 end = byte_offset (text, len, &cur_byte, &cur_char, dn_record_get_int (span, "end", 0));
     guint32 marks = span_marks (span);
-    const char *href = dn_markdown_get_string (span, "href");
+    const char *href = dn_record_get_string (span, "href");
     if (end <= start)
       continue;
     if (marks & DN_MARK_NOTE_REF) {
@@ -374,7 +343,7 @@ dn_markdown_render_inline (GString *out, JsonObject *node, const char *text, DnM
   if (text == NULL)
     return;
   gsize len = strlen (text);
-  GArray *ranges = node != NULL && text == dn_markdown_get_string (node, "text")
+  GArray *ranges = node != NULL && text == dn_record_get_string (node, "text")
                      ? mark_ranges (node, text, len)
                      : g_array_new (FALSE, FALSE, sizeof (MarkRange));
   GArray *open = g_array_new (FALSE, FALSE, sizeof (OpenMark));

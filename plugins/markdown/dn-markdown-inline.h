@@ -30,10 +30,4 @@ void dn_markdown_render_inline (GString *out, JsonObject *node, const char *text
 /* Appends a link or image target, percent-encoding what would end it. */
 void dn_markdown_append_href (GString *out, const char *href);
 
-/* The member @name of @o when it has that type, else NULL (strings are
- * borrowed from @o) or @fallback. @o may be NULL. */
-const char *dn_markdown_get_string (JsonObject *o, const char *name);
-gint64 dn_markdown_get_int (JsonObject *o, const char *name, gint64 fallback);
-JsonArray *dn_markdown_get_array (JsonObject *o, const char *name);
-
 G_END_DECLS

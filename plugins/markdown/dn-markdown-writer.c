@@ -109,7 +109,7 @@ pop_container (Md *md)
 static const char *
 node_type (JsonObject *n)
 {
-  const char *type = dn_markdown_get_string (n, "type");
+  const char *type = dn_record_get_string (n, "type");
   return type != NULL ? type : "";
 }
 
@@ -123,7 +123,7 @@ is_type (JsonObject *n, const char *type)
 static JsonArray *
 children_of (JsonObject *n)
 {
-  JsonArray *kids = dn_markdown_get_array (n, "children");
+  JsonArray *kids = dn_record_get_array (n, "children");
   return kids != NULL && json_array_get_length (kids) > 0 ? kids : NULL;
 }
 
@@ -133,7 +133,7 @@ has_hint_flag (JsonObject *n, const char *flag)
 {
   JsonNode *hints = json_object_get_member (n, "hints");
   JsonArray *flags = hints != NULL && JSON_NODE_HOLDS_OBJECT (hints)
-                       ? dn_markdown_get_array (json_node_get_object (hints), "flags") : NULL;
+                       ? dn_record_get_array (json_node_get_object (hints), "flags") : NULL;
   for (guint i = 0; flags != NULL && i < json_array_get_length (flags); i++)
     if (g_strcmp0 (json_array_get_string_element (flags, i), flag) == 0)
       return TRUE;
@@ -144,7 +144,7 @@ has_hint_flag (JsonObject *n, const char *flag)
 static void
 collect_text (GString *out, JsonObject *n)
 {
-  const char *text = dn_markdown_get_string (n, "text");
+  const char *text = dn_record_get_string (n, "text");
   if (text != NULL) {
     if (out->len > 0)
       g_string_append_c (out, '\n');
@@ -160,13 +160,13 @@ collect_text (GString *out, JsonObject *n)
 static int
 heading_level (JsonObject *n, guint sections)
 {
-  gint64 level = dn_markdown_get_int (n, "level", 0);
+  gint64 level = dn_record_get_int (n, "level", 0);
   if (level <= 0)
     level += sections;
   if (level <= 0) {
     JsonNode *hints = json_object_get_member (n, "hints");
     if (hints != NULL && JSON_NODE_HOLDS_OBJECT (hints))
-      level = dn_markdown_get_int (json_node_get_object (hints), "outline_level", 0);
+      level = dn_record_get_int (json_node_get_object (hints), "outline_level", 0);
   }
   return (int) CLAMP (level, 1, 6);
 }
@@ -190,7 +190,7 @@ write_heading (Md *md, JsonObject *n, int level, const char *label, const char *
     g_string_append_c (s, '#');
   g_string_append_c (s, ' ');
   char *full = label_and_text (label, title);
-  if (label == NULL && title == dn_markdown_get_string (n, "text"))
+  if (label == NULL && title == dn_record_get_string (n, "text"))
     dn_markdown_render_inline (s, n, title, NL_SPACE, NO_LINE_START);
   else
     dn_markdown_render_inline (s, NULL, full, NL_SPACE, NO_LINE_START);
@@ -207,7 +207,7 @@ write_heading (Md *md, JsonObject *n, int level, const char *label, const char *
 static void
 write_text_block (Md *md, JsonObject *n)
 {
-  const char *text = dn_markdown_get_string (n, "text");
+  const char *text = dn_record_get_string (n, "text");
   if (text == NULL || *text == '\0')
     return;
   GString *s = g_string_new (NULL);
@@ -246,7 +246,7 @@ cell_markdown (JsonObject *cell)
 {
   GString *s = g_string_new (NULL);
   if (children_of (cell) == NULL) {
-    dn_markdown_render_inline (s, cell, dn_markdown_get_string (cell, "text"), NL_BR, IN_TABLE);
+    dn_markdown_render_inline (s, cell, dn_record_get_string (cell, "text"), NL_BR, IN_TABLE);
   } else {
     GString *all = g_string_new (NULL);
     collect_text (all, cell);
@@ -291,8 +291,8 @@ write_table (Md *md, JsonObject *table)
         g_ptr_array_add (row.cells, g_strdup (""));
         col++;
       }
-      gint64 cs = CLAMP (dn_markdown_get_int (c, "col_span", 1), 1, 1000);
-      gint64 rs = CLAMP (dn_markdown_get_int (c, "row_span", 1), 1, 100000);
+      gint64 cs = CLAMP (dn_record_get_int (c, "col_span", 1), 1, 1000);
+      gint64 rs = CLAMP (dn_record_get_int (c, "row_span", 1), 1, 100000);
       for (gint64 k = 0; k < cs; k++) {
         g_ptr_array_add (row.cells, k == 0 ? cell_markdown (c) : g_strdup (""));
         if (col >= pending->len)
@@ -344,8 +344,8 @@ write_table (Md *md, JsonObject *table)
 static void
 write_figure (Md *md, JsonObject *fig)
 {
-  const char *alt = dn_markdown_get_string (fig, "alt");
-  const char *image = dn_markdown_get_string (fig, "image");
+  const char *alt = dn_record_get_string (fig, "alt");
+  const char *image = dn_record_get_string (fig, "image");
   GString *s = g_string_new ("![");
   if (alt != NULL)
     dn_markdown_render_inline (s, NULL, alt, NL_SPACE, NO_LINE_START);
@@ -363,7 +363,7 @@ write_toc (Md *md, JsonObject *toc)
   JsonArray *kids = children_of (toc);
   for (guint i = 0; kids != NULL && i < json_array_get_length (kids); i++) {
     JsonObject *e = json_array_get_object_element (kids, i);
-    char *text = label_and_text (dn_markdown_get_string (e, "label"), dn_markdown_get_string (e, "text"));
+    char *text = label_and_text (dn_record_get_string (e, "label"), dn_record_get_string (e, "text"));
     if (*text != '\0') {
       GString *s = g_string_new ("- ");
       dn_markdown_render_inline (s, NULL, text, NL_SPACE, 0);
@@ -379,7 +379,7 @@ write_toc (Md *md, JsonObject *toc)
 static void
 write_footnote (Md *md, JsonObject *note)
 {
-  const char *id = dn_markdown_get_string (note, "note_id");
+  const char *id = dn_record_get_string (note, "note_id");
   /* The text is a copy, so the note's own marks are not rendered. */
   char *text = NULL;
   if (children_of (note) != NULL) {
@@ -387,7 +387,7 @@ write_footnote (Md *md, JsonObject *note)
     collect_text (all, note);
     text = g_string_free (all, FALSE);
   } else {
-    text = g_strdup (dn_markdown_get_string (note, "text"));
+    text = g_strdup (dn_record_get_string (note, "text"));
   }
   GString *s = g_string_new (NULL);
   if (id != NULL) {
@@ -408,8 +408,8 @@ write_comment_start (Md *md, JsonObject *n)
 {
   flush_blank (md);
   push_container (md, "> ", "> ");
-  const char *author = dn_markdown_get_string (n, "author");
-  const char *text = dn_markdown_get_string (n, "text");
+  const char *author = dn_record_get_string (n, "author");
+  const char *text = dn_record_get_string (n, "text");
   if (text == NULL && author != NULL) {
     /* The comment's text is in its paragraphs: the author leads. */
     GString *s = g_string_new ("**");
@@ -454,7 +454,7 @@ write_list_item (Md *md, JsonObject *n, guint index, guint sections)
   push_container (md, marker, rest);
   g_free (marker);
   g_free (rest);
-  if (dn_markdown_get_string (n, "text") != NULL)
+  if (dn_record_get_string (n, "text") != NULL)
     write_text_block (md, n);
   write_children (md, n, sections);
   Container *c = &g_array_index (md->containers, Container, md->containers->len - 1);
@@ -469,7 +469,7 @@ static void
 write_node (Md *md, JsonObject *n, JsonObject *parent, guint index, guint sections)
 {
   const char *type = node_type (n);
-  const char *text = dn_markdown_get_string (n, "text");
+  const char *text = dn_record_get_string (n, "text");
   if (strcmp (type, "table") == 0) {
     write_table (md, n);
   } else if (strcmp (type, "toc") == 0) {
@@ -484,14 +484,14 @@ write_node (Md *md, JsonObject *n, JsonObject *parent, guint index, guint sectio
   } else if (strcmp (type, "section") == 0) {
     /* A section without its heading node still gets its title. */
     JsonArray *kids = children_of (n);
-    const char *title = dn_markdown_get_string (n, "title");
+    const char *title = dn_record_get_string (n, "title");
     if ((kids == NULL || !is_type (json_array_get_object_element (kids, 0), "heading")) && title != NULL)
-      write_heading (md, n, (int) CLAMP (dn_markdown_get_int (n, "level", 1), 1, 6),
-                     dn_markdown_get_string (n, "label"), title);
+      write_heading (md, n, (int) CLAMP (dn_record_get_int (n, "level", 1), 1, 6),
+                     dn_record_get_string (n, "label"), title);
     write_children (md, n, sections + 1);
   } else if (strcmp (type, "heading") == 0) {
     if (text != NULL)
-      write_heading (md, n, heading_level (n, sections), dn_markdown_get_string (n, "label"), text);
+      write_heading (md, n, heading_level (n, sections), dn_record_get_string (n, "label"), text);
     write_children (md, n, sections);
   } else if (strcmp (type, "list") == 0) {
     JsonNode *ordered = json_object_get_member (n, "ordered");
@@ -533,7 +533,7 @@ write_front_matter (Md *md, JsonObject *record)
 {
   JsonNode *report = json_object_get_member (record, "report");
   const char *title = report != NULL && JSON_NODE_HOLDS_OBJECT (report)
-                        ? dn_markdown_get_string (json_node_get_object (report), "title") : NULL;
+                        ? dn_record_get_string (json_node_get_object (report), "title") : NULL;
   if (title == NULL)
     return;
   g_string_append (md->out, "---\ntitle: \"");

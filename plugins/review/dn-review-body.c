@@ -98,10 +98,10 @@ append_run (GString *out, const char *start, const char *end, const MarkState *s
 static void
 append_marked_text (GString *out, JsonObject *node)
 {
-  const char *text = dn_review_get_string (node, "text");
+  const char *text = dn_record_get_string (node, "text");
   if (text == NULL)
     return;
-  JsonArray *marks = dn_review_get_array (node, "marks");
+  JsonArray *marks = dn_record_get_array (node, "marks");
   glong n_chars = g_utf8_strlen (text, -1);
   if (marks == NULL || n_chars == 0) {
     dn_review_append_escaped_lines (out, text);
@@ -110,8 +110,8 @@ append_marked_text (GString *out, JsonObject *node)
   MarkState *states = g_new0 (MarkState, n_chars);
   for (guint i = 0; i < json_array_get_length (marks); i++) {
     JsonObject *m = json_array_get_object_element (marks, i);
-    gint64 s = CLAMP (dn_review_get_int (m, "start", 0), 0, n_chars), e = CLAMP (dn_review_get_int (m, "end", 0), 0, n_chars);
-    JsonArray *kinds = dn_review_get_array (m, "marks");
+    gint64 s = CLAMP (dn_record_get_int (m, "start", 0), 0, n_chars), e = CLAMP (dn_record_get_int (m, "end", 0), 0, n_chars);
+    JsonArray *kinds = dn_record_get_array (m, "marks");
     guint32 bits = 0;
     gboolean link = FALSE;
     for (guint k = 0; kinds != NULL && k < json_array_get_length (kinds); k++) {
@@ -124,7 +124,7 @@ append_marked_text (GString *out, JsonObject *node)
     for (gint64 c = s; c < e; c++) {
       states[c].marks |= bits;
       if (link)
-        states[c].href = dn_review_get_string (m, "href");
+        states[c].href = dn_record_get_string (m, "href");
     }
   }
   const char *run = text;
@@ -148,7 +148,7 @@ append_marked_text (GString *out, JsonObject *node)
 static void
 append_body_page (DnReviewBody *pg, JsonObject *node)
 {
-  gint64 page = dn_review_get_int (node, "page", 0);
+  gint64 page = dn_record_get_int (node, "page", 0);
   if (page <= 0)
     return;
   gpointer key = GINT_TO_POINTER ((int) MIN (page, G_MAXINT));
@@ -166,13 +166,13 @@ static void render_node (DnReviewBody *pg, JsonObject *node, guint section_depth
 static void
 render_children (DnReviewBody *pg, JsonObject *node, guint section_depth)
 {
-  JsonArray *kids = dn_review_get_array (node, "children");
-  const char *type = dn_review_get_string (node, "type");
+  JsonArray *kids = dn_record_get_array (node, "children");
+  const char *type = dn_record_get_string (node, "type");
   gboolean blocks = node == pg->body || g_strcmp0 (type, "section") == 0;
   for (guint i = 0; kids != NULL && i < json_array_get_length (kids); i++) {
     JsonObject *kid = json_array_get_object_element (kids, i);
     /* Page pictures go between blocks, never inside a list or table. */
-    gint64 page = dn_review_get_int (kid, "page", 0);
+    gint64 page = dn_record_get_int (kid, "page", 0);
     if (blocks && page > 0)
       place_page_pictures (pg, (guint) MIN (page, G_MAXUINT));
     /* The outline links the body's own headings by their order. */
@@ -184,7 +184,7 @@ render_children (DnReviewBody *pg, JsonObject *node, guint section_depth)
 static void
 append_label (GString *out, JsonObject *node)
 {
-  const char *label = dn_review_get_string (node, "label");
+  const char *label = dn_record_get_string (node, "label");
   if (label != NULL) {
     g_string_append (out, "<span class=\"label\">");
     dn_review_append_escaped (out, label);
@@ -198,7 +198,7 @@ append_label (GString *out, JsonObject *node)
 static void
 append_section_anchor (GString *out, JsonObject *section, guint *unnamed)
 {
-  const char *id = dn_review_get_string (section, "id");
+  const char *id = dn_record_get_string (section, "id");
   if (id != NULL) {
     g_string_append (out, "sec-");
     dn_review_append_escaped (out, id);
@@ -211,7 +211,7 @@ static void
 render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
 {
   GString *out = pg->out;
-  const char *type = dn_review_get_string (node, "type");
+  const char *type = dn_record_get_string (node, "type");
   if (type == NULL)
     return;
   if (strcmp (type, "section") == 0) {
@@ -221,7 +221,7 @@ render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
     render_children (pg, node, section_depth + 1);
     g_string_append (out, "</section>\n");
   } else if (strcmp (type, "heading") == 0) {
-    gint64 level = dn_review_get_int (node, "level", section_depth > 0 ? section_depth : 1);
+    gint64 level = dn_record_get_int (node, "level", section_depth > 0 ? section_depth : 1);
     /* h1 and h2 belong to the page; the document's headings start at h3. */
     int h = (int) CLAMP (level + 2, 3, 6);
     g_string_append_printf (out, "<h%d", h);
@@ -241,17 +241,17 @@ render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
     g_string_append (out, ordered ? "</ol>\n" : "</ul>\n");
   } else if (strcmp (type, "list_item") == 0) {
     /* The item's own label replaces the browser's marker. */
-    g_string_append (out, dn_review_get_string (node, "label") != NULL ? "<li class=\"labelled\">" : "<li>");
+    g_string_append (out, dn_record_get_string (node, "label") != NULL ? "<li class=\"labelled\">" : "<li>");
     append_label (out, node);
     append_marked_text (out, node);
     render_children (pg, node, section_depth);
     g_string_append (out, "</li>\n");
   } else if (strcmp (type, "table") == 0) {
     g_string_append (out, "<table>");
-    JsonArray *kids = dn_review_get_array (node, "children");
+    JsonArray *kids = dn_record_get_array (node, "children");
     for (guint i = 0; kids != NULL && i < json_array_get_length (kids); i++) {
       JsonObject *c = json_array_get_object_element (kids, i);
-      if (g_strcmp0 (dn_review_get_string (c, "type"), "caption") == 0) {
+      if (g_strcmp0 (dn_record_get_string (c, "type"), "caption") == 0) {
         g_string_append (out, "<caption>");
         append_marked_text (out, c);
         g_string_append (out, "</caption>");
@@ -259,7 +259,7 @@ render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
     }
     for (guint i = 0; kids != NULL && i < json_array_get_length (kids); i++) {
       JsonObject *c = json_array_get_object_element (kids, i);
-      if (g_strcmp0 (dn_review_get_string (c, "type"), "caption") != 0)
+      if (g_strcmp0 (dn_record_get_string (c, "type"), "caption") != 0)
         render_node (pg, c, section_depth);
     }
     g_string_append (out, "</table>\n");
@@ -269,7 +269,7 @@ render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
     g_string_append (out, "</tr>\n");
   } else if (strcmp (type, "table_cell") == 0) {
     g_string_append (out, "<td");
-    gint64 rs = dn_review_get_int (node, "row_span", 1), cs = dn_review_get_int (node, "col_span", 1);
+    gint64 rs = dn_record_get_int (node, "row_span", 1), cs = dn_record_get_int (node, "col_span", 1);
     if (rs > 1)
       g_string_append_printf (out, " rowspan=\"%" G_GINT64_FORMAT "\"", MIN (rs, 65534));
     if (cs > 1)
@@ -281,7 +281,7 @@ render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
   } else if (strcmp (type, "figure") == 0) {
     /* No image is loaded: the page stays self-contained. */
     g_string_append (out, "<figure class=\"figure\"><div class=\"img\">[image");
-    const char *image = dn_review_get_string (node, "image"), *alt = dn_review_get_string (node, "alt");
+    const char *image = dn_record_get_string (node, "image"), *alt = dn_record_get_string (node, "alt");
     if (image != NULL) {
       g_string_append (out, " ");
       dn_review_append_escaped (out, image);
@@ -293,10 +293,10 @@ render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
     }
     g_string_append (out, "</div>");
     append_body_page (pg, node);
-    JsonArray *kids = dn_review_get_array (node, "children");
+    JsonArray *kids = dn_record_get_array (node, "children");
     for (guint i = 0; kids != NULL && i < json_array_get_length (kids); i++) {
       JsonObject *c = json_array_get_object_element (kids, i);
-      if (g_strcmp0 (dn_review_get_string (c, "type"), "caption") == 0) {
+      if (g_strcmp0 (dn_record_get_string (c, "type"), "caption") == 0) {
         g_string_append (out, "<figcaption>");
         append_marked_text (out, c);
         g_string_append (out, "</figcaption>");
@@ -307,19 +307,19 @@ render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
     g_string_append (out, "</figure>\n");
   } else if (strcmp (type, "raw_text") == 0) {
     g_string_append (out, "<pre>");
-    dn_review_append_escaped (out, dn_review_get_string (node, "text"));
+    dn_review_append_escaped (out, dn_record_get_string (node, "text"));
     g_string_append (out, "</pre>\n");
   } else {
     /* paragraph, caption, footnote, furniture, comment, toc, toc_entry … */
     const char *cls = strcmp (type, "paragraph") == 0 ? NULL : type;
     /* A paragraph is a <p> unless it holds blocks, which <p> cannot. */
-    const char *tag = cls == NULL && dn_review_get_array (node, "children") == NULL ? "p" : "div";
+    const char *tag = cls == NULL && dn_record_get_array (node, "children") == NULL ? "p" : "div";
     g_string_append_printf (out, "<%s", tag);
     if (cls != NULL)
       g_string_append_printf (out, " class=\"%s\"", cls);
     g_string_append_c (out, '>');
     if (strcmp (type, "furniture") == 0 || strcmp (type, "comment") == 0 || strcmp (type, "footnote") == 0) {
-      const char *who = dn_review_get_string (node, strcmp (type, "comment") == 0 ? "author" : strcmp (type, "footnote") == 0 ? "note_id" : "role");
+      const char *who = dn_record_get_string (node, strcmp (type, "comment") == 0 ? "author" : strcmp (type, "footnote") == 0 ? "note_id" : "role");
       g_string_append_printf (out, "<span class=\"kind\">%s", type);
       if (who != NULL) {
         g_string_append (out, " ");
@@ -329,8 +329,8 @@ render_node (DnReviewBody *pg, JsonObject *node, guint section_depth)
     }
     append_label (out, node);
     append_marked_text (out, node);
-    if (strcmp (type, "toc_entry") == 0 && dn_review_get_int (node, "printed_page", 0) > 0)
-      g_string_append_printf (out, " … %" G_GINT64_FORMAT, dn_review_get_int (node, "printed_page", 0));
+    if (strcmp (type, "toc_entry") == 0 && dn_record_get_int (node, "printed_page", 0) > 0)
+      g_string_append_printf (out, " … %" G_GINT64_FORMAT, dn_record_get_int (node, "printed_page", 0));
     append_body_page (pg, node);
     render_children (pg, node, section_depth);
     g_string_append_printf (out, "</%s>\n", tag);
@@ -345,11 +345,11 @@ guint
 dn_review_outline (GString *out, JsonObject *node, guint *heading_count, guint *unnamed, guint depth)
 {
   guint entries = 0;
-  JsonArray *kids = dn_review_get_array (node, "children");
+  JsonArray *kids = dn_record_get_array (node, "children");
   gboolean open = FALSE;
   for (guint i = 0; kids != NULL && i < json_array_get_length (kids); i++) {
     JsonObject *c = json_array_get_object_element (kids, i);
-    const char *type = dn_review_get_string (c, "type");
+    const char *type = dn_record_get_string (c, "type");
     gboolean section = g_strcmp0 (type, "section") == 0;
     gboolean heading = g_strcmp0 (type, "heading") == 0 && depth == 0;
     if (!section && !heading) {
@@ -368,8 +368,8 @@ dn_review_outline (GString *out, JsonObject *node, guint *heading_count, guint *
       g_string_append_printf (out, "h-%u", ++*heading_count);
     }
     g_string_append (out, "\">");
-    const char *label = dn_review_get_string (c, "label");
-    const char *title = section ? dn_review_get_string (c, "title") : dn_review_get_string (c, "text");
+    const char *label = dn_record_get_string (c, "label");
+    const char *title = section ? dn_record_get_string (c, "title") : dn_record_get_string (c, "text");
     if (label != NULL) {
       dn_review_append_escaped (out, label);
       if ((guchar) label[strlen (label) - 1] < 0x80)

@@ -34,9 +34,9 @@ static void
 append_date_range (GString *out, JsonObject *d)
 {
   g_string_append (out, "<span class=\"raw\">");
-  dn_review_append_escaped (out, dn_review_get_string (d, "raw"));
+  dn_review_append_escaped (out, dn_record_get_string (d, "raw"));
   g_string_append (out, "</span> → ");
-  const char *start = dn_review_get_string (d, "start"), *end = dn_review_get_string (d, "end");
+  const char *start = dn_record_get_string (d, "start"), *end = dn_record_get_string (d, "end");
   if (start == NULL) {
     append_missing (out);
     return;
@@ -61,7 +61,7 @@ append_travellers (GString *out, JsonArray *a)
     g_string_append (out, "<tr>");
     for (guint c = 0; c < G_N_ELEMENTS (cols); c++) {
       g_string_append (out, "<td>");
-      const char *v = dn_review_get_string (t, cols[c]);
+      const char *v = dn_record_get_string (t, cols[c]);
       if (v != NULL)
         dn_review_append_escaped (out, v);
       else
@@ -87,9 +87,9 @@ append_form_value (GString *out, const char *member, JsonNode *v)
     append_date_range (out, o);
   } else if (o != NULL && strcmp (member, "category") == 0) {
     g_string_append (out, "<span class=\"raw\">");
-    dn_review_append_escaped (out, dn_review_get_string (o, "raw"));
+    dn_review_append_escaped (out, dn_record_get_string (o, "raw"));
     g_string_append (out, "</span> → ");
-    dn_review_append_escaped (out, dn_review_get_string (o, "normalized"));
+    dn_review_append_escaped (out, dn_record_get_string (o, "normalized"));
   } else if (a != NULL && strcmp (member, "travellers") == 0) {
     append_travellers (out, a);
   } else if (a != NULL && (strcmp (member, "organizations") == 0 || strcmp (member, "destinations") == 0)) {
@@ -97,15 +97,15 @@ append_form_value (GString *out, const char *member, JsonNode *v)
       JsonObject *e = json_array_get_object_element (a, i);
       if (i > 0)
         g_string_append (out, "、");
-      dn_review_append_escaped (out, dn_review_get_string (e, strcmp (member, "organizations") == 0 ? "name" : "raw"));
+      dn_review_append_escaped (out, dn_record_get_string (e, strcmp (member, "organizations") == 0 ? "name" : "raw"));
     }
   } else if (o != NULL && strcmp (member, "abstract") == 0) {
-    JsonArray *paras = dn_review_get_array (o, "paragraphs");
+    JsonArray *paras = dn_record_get_array (o, "paragraphs");
     g_string_append_printf (out, "%u paragraph(s), %" G_GINT64_FORMAT " Han characters (the rule asks for 200–300)",
-                            paras != NULL ? json_array_get_length (paras) : 0, dn_review_get_int (o, "cjk_char_count", 0));
+                            paras != NULL ? json_array_get_length (paras) : 0, dn_record_get_int (o, "cjk_char_count", 0));
   } else if (o != NULL && strcmp (member, "toc") == 0) {
-    JsonArray *entries = dn_review_get_array (o, "entries");
-    dn_review_append_escaped (out, dn_review_get_string (o, "heading_raw"));
+    JsonArray *entries = dn_record_get_array (o, "entries");
+    dn_review_append_escaped (out, dn_record_get_string (o, "heading_raw"));
     g_string_append_printf (out, ": %u entries", entries != NULL ? json_array_get_length (entries) : 0);
   } else {
     dn_review_append_value (out, v, 0);
@@ -158,7 +158,7 @@ dn_review_report_form (GString *out, JsonNode *report)
 char *
 dn_review_warning_anchor (JsonObject *w, GHashTable *anchored_pages)
 {
-  gint64 page = dn_review_get_int (w, "page", 0);
+  gint64 page = dn_record_get_int (w, "page", 0);
   if (page > 0 && g_hash_table_contains (anchored_pages, GINT_TO_POINTER ((int) MIN (page, G_MAXINT))))
     return g_strdup_printf ("page-%" G_GINT64_FORMAT, page);
   static const struct {
@@ -171,7 +171,7 @@ dn_review_warning_anchor (JsonObject *w, GHashTable *anchored_pages)
     { "HEADING_NOT_IN_TOC", "outline" },             { "FIGURE_NOT_IN_LIST", "report" },
     { "FIGURE_LIST_UNMATCHED", "report" },           { "FIGURE_SOURCE_ORDER", "report" },
   };
-  const char *code = dn_review_get_string (w, "code");
+  const char *code = dn_record_get_string (w, "code");
   for (guint i = 0; code != NULL && i < G_N_ELEMENTS (by_code); i++)
     if (strcmp (by_code[i].code, code) == 0)
       return g_strdup (by_code[i].anchor);

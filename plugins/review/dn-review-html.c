@@ -31,35 +31,6 @@ dn_review_append_escaped_lines (GString *out, const char *text)
 
 /* ---- record values ---- */
 
-const char *
-dn_review_get_string (JsonObject *o, const char *name)
-{
-  if (o == NULL || !json_object_has_member (o, name))
-    return NULL;
-  JsonNode *n = json_object_get_member (o, name);
-  return JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n)
-                                                                                   : NULL;
-}
-
-gint64
-dn_review_get_int (JsonObject *o, const char *name, gint64 fallback)
-{
-  if (o == NULL || !json_object_has_member (o, name))
-    return fallback;
-  JsonNode *n = json_object_get_member (o, name);
-  return JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64 ? json_node_get_int (n)
-                                                                                  : fallback;
-}
-
-JsonArray *
-dn_review_get_array (JsonObject *o, const char *name)
-{
-  if (o == NULL || !json_object_has_member (o, name))
-    return NULL;
-  JsonNode *n = json_object_get_member (o, name);
-  return JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
-}
-
 /* A scalar as text; TRUE when @v was a scalar. */
 static gboolean
 append_scalar (GString *out, JsonNode *v)
@@ -132,7 +103,7 @@ dn_review_append_value (GString *out, JsonNode *v, guint depth)
 void
 dn_review_append_page (GString *out, JsonObject *node)
 {
-  gint64 page = dn_review_get_int (node, "page", 0);
+  gint64 page = dn_record_get_int (node, "page", 0);
   if (page > 0)
     g_string_append_printf (out, "<span class=\"page\">p.&nbsp;%" G_GINT64_FORMAT "</span>", page);
 }

@@ -86,15 +86,15 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
   JsonObject *body = json_object_get_object_member (rec, "body");
   JsonArray *warnings = json_object_get_array_member (rec, "warnings");
 
-  const char *file_name = dn_review_get_string (source, "file_name");
+  const char *file_name = dn_record_get_string (source, "file_name");
   const char *title = NULL;
   if (report != NULL && JSON_NODE_HOLDS_OBJECT (report))
-    title = dn_review_get_string (json_node_get_object (report), "title");
+    title = dn_record_get_string (json_node_get_object (report), "title");
   if (title == NULL)
-    title = dn_review_get_string (meta, "title");
+    title = dn_record_get_string (meta, "title");
 
   GString *s = g_string_new ("<!DOCTYPE html>\n<html");
-  const char *lang = dn_review_get_string (meta, "language");
+  const char *lang = dn_record_get_string (meta, "language");
   if (lang != NULL) {
     g_string_append (s, " lang=\"");
     dn_review_append_escaped (s, lang);
@@ -115,12 +115,12 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
   g_string_append (s, "</h1>\n<p class=\"src\">");
   dn_review_append_escaped (s, file_name);
   g_string_append (s, " · ");
-  dn_review_append_escaped (s, dn_review_get_string (source, "format"));
-  gint64 pages = dn_review_get_int (source, "pages", 0);
+  dn_review_append_escaped (s, dn_record_get_string (source, "format"));
+  gint64 pages = dn_record_get_int (source, "pages", 0);
   if (pages > 0)
     g_string_append_printf (s, " · %" G_GINT64_FORMAT " page%s", pages, pages == 1 ? "" : "s");
   g_string_append_printf (s, " · %" G_GINT64_FORMAT " bytes · schema %s</p>\n</header>\n",
-                          dn_review_get_int (source, "bytes", 0), DN_SCHEMA_VERSION);
+                          dn_record_get_int (source, "bytes", 0), DN_SCHEMA_VERSION);
 
   /* The body first, so the warnings know which pages have an anchor. */
   GString *body_html = g_string_new (NULL);
@@ -142,7 +142,7 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
     for (guint g = 0; g < G_N_ELEMENTS (severities); g++) {
       guint in_group = 0;
       for (guint i = 0; i < n_warn; i++) {
-        const char *sev = dn_review_get_string (json_array_get_object_element (warnings, i), "severity");
+        const char *sev = dn_record_get_string (json_array_get_object_element (warnings, i), "severity");
         /* A severity this page does not know counts as notice. */
         if (sev == NULL || (strcmp (sev, "warning") != 0 && strcmp (sev, "info") != 0))
           sev = "notice";
@@ -157,7 +157,7 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
       g_string_append_printf (s, "<ul class=\"group-%s\">\n", severities[g]);
       for (guint i = 0; i < n_warn; i++) {
         JsonObject *w = json_array_get_object_element (warnings, i);
-        const char *sev = dn_review_get_string (w, "severity");
+        const char *sev = dn_record_get_string (w, "severity");
         if (sev == NULL || (strcmp (sev, "warning") != 0 && strcmp (sev, "info") != 0))
           sev = "notice";
         if (strcmp (sev, severities[g]) != 0)
@@ -168,9 +168,9 @@ review_write (const DnDocument *doc, const DnWriteOptions *options, GOutputStrea
           g_clear_pointer (&anchor, g_free);
         g_string_append_printf (s, "<li class=\"warning\" data-severity=\"%s\"><span class=\"sev sev-%s\">%s</span><code>",
                                 sev, sev, sev);
-        dn_review_append_escaped (s, dn_review_get_string (w, "code"));
+        dn_review_append_escaped (s, dn_record_get_string (w, "code"));
         g_string_append (s, "</code> ");
-        dn_review_append_escaped (s, dn_review_get_string (w, "message"));
+        dn_review_append_escaped (s, dn_record_get_string (w, "message"));
         dn_review_append_page (s, w);
         if (anchor != NULL)
           g_string_append_printf (s, " <a class=\"goto\" href=\"#%s\">→ %s</a>", anchor,

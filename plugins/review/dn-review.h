@@ -14,12 +14,6 @@ void dn_review_append_escaped (GString *out, const char *text);
 /* The same, with line breaks kept as <br>. */
 void dn_review_append_escaped_lines (GString *out, const char *text);
 
-/* The member @name of @o when it has that type, else NULL (strings are
- * borrowed from @o) or @fallback. @o may be NULL. */
-const char *dn_review_get_string (JsonObject *o, const char *name);
-gint64 dn_review_get_int (JsonObject *o, const char *name, gint64 fallback);
-JsonArray *dn_review_get_array (JsonObject *o, const char *name);
-
 /* Appends a record value: a scalar as text, an object as a two-column
  * table, an array as a list; @depth is the nesting so far (cut at 16). */
 void dn_review_append_value (GString *out, JsonNode *v, guint depth);
