@@ -2,16 +2,26 @@
  * tables, indexes, frames, sections) and the rows and cells of tables. */
 #include "dn-odt-private.h"
 
+/* How many times @el stands for itself (its @attr, "number-...-repeated"),
+ * capped at ODT_MAX_REPEAT with a warning: a spreadsheet-style table may
+ * repeat an empty row a million times. @what names it in the warning. */
+static gint64
+repeat_count (DnOdtCtx *ctx, const xmlNode *el, const char *attr, const char *what)
+{
+  gint64 repeat = dn_odt_int_attr (el, NS_TABLE, attr, 1);
+  if (repeat > ODT_MAX_REPEAT) {
+    dn_document_add_warning (ctx->doc, "ODT_REPEAT_CAPPED", 0,
+                             "a table %s repeated %" G_GINT64_FORMAT " times was kept %d times", what,
+                             repeat, ODT_MAX_REPEAT);
+    repeat = ODT_MAX_REPEAT;
+  }
+  return repeat;
+}
+
 static void
 read_row (DnOdtCtx *ctx, DnNode *table, xmlNode *row, gboolean header, guint depth)
 {
-  gint64 repeat = dn_odt_int_attr (row, NS_TABLE, "number-rows-repeated", 1);
-  if (repeat > ODT_MAX_REPEAT) {
-    dn_document_add_warning (ctx->doc, "ODT_REPEAT_CAPPED", 0,
-                             "a table row repeated %" G_GINT64_FORMAT " times was kept %d times", repeat,
-                             ODT_MAX_REPEAT);
-    repeat = ODT_MAX_REPEAT;
-  }
+  gint64 repeat = repeat_count (ctx, row, "number-rows-repeated", "row");
   for (gint64 r = 0; r < repeat && !dn_odt_failed (ctx); r++) {
     DnNode *rn = dn_odt_new_node (ctx, table, DN_NODE_TABLE_ROW);
     if (rn == NULL)
@@ -21,13 +31,7 @@ read_row (DnOdtCtx *ctx, DnNode *table, xmlNode *row, gboolean header, guint dep
     for (xmlNode *c = row->children; c != NULL && !dn_odt_failed (ctx); c = c->next) {
       if (!IS (c, NS_TABLE, "table-cell"))
         continue; /* covered cells sit under a span */
-      gint64 crep = dn_odt_int_attr (c, NS_TABLE, "number-columns-repeated", 1);
-      if (crep > ODT_MAX_REPEAT) {
-        dn_document_add_warning (ctx->doc, "ODT_REPEAT_CAPPED", 0,
-                                 "a table cell repeated %" G_GINT64_FORMAT " times was kept %d times", crep,
-                                 ODT_MAX_REPEAT);
-        crep = ODT_MAX_REPEAT;
-      }
+      gint64 crep = repeat_count (ctx, c, "number-columns-repeated", "cell");
       for (gint64 k = 0; k < crep && !dn_odt_failed (ctx); k++) {
         DnNode *cell = dn_odt_new_node (ctx, rn, DN_NODE_TABLE_CELL);
         if (cell == NULL)

@@ -106,6 +106,28 @@ with tempfile.TemporaryDirectory() as tmp:
           == [("heading", "標題"), ("paragraph", "本文")], p.stderr)
     check("minimal package: format odt", rec.get("source", {}).get("format") == "odt")
 
+    # A spreadsheet-style table repeats an empty row or cell a million
+    # times: kept ODT_MAX_REPEAT (1,000) times, with one warning each.
+    TNS = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    tables = ('<table:table %s><table:table-row table:number-rows-repeated="1000000"><table:table-cell>'
+              '<text:p>r</text:p></table:table-cell></table:table-row></table:table>'
+              '<table:table %s><table:table-row><table:table-cell table:number-columns-repeated="3">'
+              '<text:p>c</text:p></table:table-cell><table:table-cell table:number-columns-repeated="2000000"/>'
+              '</table:table-row></table:table>') % (TNS, TNS)
+    rep = os.path.join(tmp, "repeat.odt")
+    package(rep, [("content.xml", content(tables))])
+    p = run(["convert", "--raw", rep])
+    rec = json.loads(p.stdout) if p.returncode == 0 else {}
+    tabs = [c for c in rec.get("body", {}).get("children", []) if c.get("type") == "table"]
+    shape = [(len(t.get("children", [])), [len(r.get("children", [])) for r in t.get("children", [])][:1])
+             for t in tabs]
+    check("repeated rows and cells capped at 1000 (3 repeats kept as 3)",
+          shape == [(1000, [1]), (1, [1003])], shape)
+    capped = sorted(w.get("message") for w in rec.get("warnings", []) if w.get("code") == "ODT_REPEAT_CAPPED")
+    check("one ODT_REPEAT_CAPPED warning per capped row or cell", capped == [
+        "a table cell repeated 2000000 times was kept 1000 times",
+        "a table row repeated 1000000 times was kept 1000 times"], capped)
+
     # 20 MB of spaces deflates about 1000:1, past the ratio limit (200).
     case("bomb.odt", [("content.xml", content("") + b" " * (20 * 1024 * 1024))], 1, "ratio")
     laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
