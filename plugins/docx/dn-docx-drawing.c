@@ -94,6 +94,59 @@ noattr (const xmlNode *n, const char *name)
   return dn_xml_get_attr (n, NULL, NULL, name);
 }
 
+/* A depth-first walk over the elements below a drawing or VML shape with
+ * an explicit stack (drawings nest groups arbitrarily), at most 256 deep.
+ * After shape_walk_next() returns an element the walk goes on into
+ * @children, its children unless the caller sets another list (an
+ * AlternateContent's chosen branch) or NULL (a text box, read on its own). */
+typedef struct {
+  xmlNode *cur;       /* the element last returned */
+  xmlNode *children;  /* where the walk goes from @cur */
+  xmlNode *next;      /* the next sibling to look at when there is no @cur */
+  GPtrArray *stack;   /* the elements whose children are being walked */
+} ShapeWalk;
+
+static void
+shape_walk_init (ShapeWalk *w, xmlNode *shape)
+{
+  *w = (ShapeWalk) { NULL, NULL, shape->children, g_ptr_array_new () };
+}
+
+static xmlNode *
+shape_walk_next (ShapeWalk *w)
+{
+  xmlNode *n = w->next;
+  if (w->cur != NULL) {
+    if (w->children != NULL && w->stack->len < 256) {
+      g_ptr_array_add (w->stack, w->cur);
+      n = w->children;
+    } else {
+      n = w->cur->next;
+    }
+    w->cur = NULL;
+  }
+  while (n != NULL || w->stack->len > 0) {
+    if (n == NULL) {
+      xmlNode *up = g_ptr_array_steal_index (w->stack, w->stack->len - 1);
+      n = up->next;
+    } else if (n->type != XML_ELEMENT_NODE) {
+      n = n->next;
+    } else {
+      w->cur = n;
+      w->children = n->children;
+      return n;
+    }
+  }
+  w->next = NULL;
+  return NULL;
+}
+
+static void
+shape_walk_clear (ShapeWalk *w)
+{
+  g_ptr_array_unref (w->stack);
+}
+
 /* DrawingML (w:drawing): pictures with wp:docPr alt text, and wps text
  * boxes. Walks the drawing's subtree without descending into a text box's
  * content twice. */
@@ -102,19 +155,9 @@ dn_docx_read_drawing (Ctx *ctx, Para *pb, xmlNode *drawing)
 {
   char *alt = NULL;
   gint64 cx = 0, cy = 0;
-  xmlNode *n = drawing->children;
-  GPtrArray *stack = g_ptr_array_new ();
-  /* An explicit stack: drawings nest groups arbitrarily. */
-  while (n != NULL || stack->len > 0) {
-    if (n == NULL) {
-      n = g_ptr_array_steal_index (stack, stack->len - 1);
-      n = n->next;
-      continue;
-    }
-    if (n->type != XML_ELEMENT_NODE) {
-      n = n->next;
-      continue;
-    }
+  ShapeWalk w;
+  shape_walk_init (&w, drawing);
+  for (xmlNode *n; (n = shape_walk_next (&w)) != NULL;) {
     const char *name = (const char *) n->name;
     if (strcmp (name, "docPr") == 0 && alt == NULL) {
       alt = noattr (n, "descr");
@@ -135,26 +178,13 @@ dn_docx_read_drawing (Ctx *ctx, Para *pb, xmlNode *drawing)
       g_free (rid);
     } else if (IS_W (n, "txbxContent")) {
       queue_text_box (ctx, pb, n);
-      n = n->next;
-      continue;
+      w.children = NULL;
     } else if (IS_MC (n, "AlternateContent")) {
       xmlNode *b = dn_docx_alternate_branch (n);
-      if (b != NULL && b->children != NULL && stack->len < 256) {
-        g_ptr_array_add (stack, n);
-        n = b->children;
-        continue;
-      }
-      n = n->next;
-      continue;
-    }
-    if (n->children != NULL && stack->len < 256) {
-      g_ptr_array_add (stack, n);
-      n = n->children;
-    } else {
-      n = n->next;
+      w.children = b != NULL ? b->children : NULL;
     }
   }
-  g_ptr_array_unref (stack);
+  shape_walk_clear (&w);
   g_free (alt);
 }
 
@@ -162,18 +192,9 @@ dn_docx_read_drawing (Ctx *ctx, Para *pb, xmlNode *drawing)
 void
 dn_docx_read_vml (Ctx *ctx, Para *pb, xmlNode *pict)
 {
-  xmlNode *n = pict->children;
-  GPtrArray *stack = g_ptr_array_new ();
-  while (n != NULL || stack->len > 0) {
-    if (n == NULL) {
-      n = g_ptr_array_steal_index (stack, stack->len - 1);
-      n = n->next;
-      continue;
-    }
-    if (n->type != XML_ELEMENT_NODE) {
-      n = n->next;
-      continue;
-    }
+  ShapeWalk w;
+  shape_walk_init (&w, pict);
+  for (xmlNode *n; (n = shape_walk_next (&w)) != NULL;) {
     if (strcmp ((const char *) n->name, "imagedata") == 0) {
       char *rid = dn_xml_get_attr (n, NS_R, NS_R_S, "id");
       if (rid == NULL)
@@ -190,15 +211,8 @@ dn_docx_read_vml (Ctx *ctx, Para *pb, xmlNode *pict)
       g_free (alt);
     } else if (IS_W (n, "txbxContent")) {
       queue_text_box (ctx, pb, n);
-      n = n->next;
-      continue;
-    }
-    if (n->children != NULL && stack->len < 256) {
-      g_ptr_array_add (stack, n);
-      n = n->children;
-    } else {
-      n = n->next;
+      w.children = NULL;
     }
   }
-  g_ptr_array_unref (stack);
+  shape_walk_clear (&w);
 }
