@@ -4,22 +4,44 @@
 
 /* ---------- parts around the body ---------- */
 
-/* Reads a story part (header, footer, notes, comments) with its own
- * relationships in effect. Returns the parsed XML (xmlFreeDoc()) or NULL. */
-static xmlDocPtr
-open_story (Ctx *ctx, const char *part, const char *what, DnOoxmlRels **rels_out)
+/* A story part (header, footer, notes, comments) being read: its XML, and
+ * its own relationships in effect in place of the body's until
+ * story_close(). */
+typedef struct {
+  xmlDocPtr xml;
+  DnOoxmlRels *rels;
+  const char *saved_part;
+  DnOoxmlRels *saved_rels;
+} Story;
+
+/* FALSE (with the problem reported) when the part does not parse; a part
+ * whose relationships do not read is read with none. */
+static gboolean
+story_open (Ctx *ctx, Story *st, const char *part, const char *what)
 {
-  xmlDocPtr x = dn_docx_read_part (ctx, part, what);
-  if (x == NULL)
-    return NULL;
+  st->xml = dn_docx_read_part (ctx, part, what);
+  if (st->xml == NULL)
+    return FALSE;
   GError *err = NULL;
-  DnOoxmlRels *rels = dn_ooxml_zip_read_rels (ctx->zip, part, &err);
-  if (rels == NULL) {
+  st->rels = dn_ooxml_zip_read_rels (ctx->zip, part, &err);
+  if (st->rels == NULL) {
     dn_docx_part_problem (ctx, &err, TRUE, what);
-    rels = dn_ooxml_rels_new_empty ();
+    st->rels = dn_ooxml_rels_new_empty ();
   }
-  *rels_out = rels;
-  return x;
+  st->saved_part = ctx->cur_part;
+  st->saved_rels = ctx->cur_rels;
+  ctx->cur_part = part;
+  ctx->cur_rels = st->rels;
+  return TRUE;
+}
+
+static void
+story_close (Ctx *ctx, Story *st)
+{
+  ctx->cur_part = st->saved_part;
+  ctx->cur_rels = st->saved_rels;
+  dn_ooxml_rels_free (st->rels);
+  xmlFreeDoc (st->xml);
 }
 
 /* Each story (a header, a note, a comment) starts with no open field: an
@@ -40,15 +62,6 @@ dn_docx_end_fields_and_toc (Ctx *ctx)
   if (ctx->toc != NULL && dn_node_parent (ctx->toc) == NULL)
     dn_node_free (ctx->toc);
   ctx->toc = NULL;
-}
-
-static void
-with_story_rels (Ctx *ctx, const char *part, DnOoxmlRels *rels, const char **saved_part, DnOoxmlRels **saved_rels)
-{
-  *saved_part = ctx->cur_part;
-  *saved_rels = ctx->cur_rels;
-  ctx->cur_part = part;
-  ctx->cur_rels = rels;
 }
 
 /* Text of a furniture subtree is only a page number ("1", "- 1 -",
@@ -73,17 +86,13 @@ only_page_number (DnNode *n)
 void
 dn_docx_read_furniture (Ctx *ctx, DnNode *root, const char *part, const char *role)
 {
-  DnOoxmlRels *rels = NULL;
-  xmlDocPtr x = open_story (ctx, part, role, &rels);
-  if (x == NULL)
+  Story st;
+  if (!story_open (ctx, &st, part, role))
     return;
-  const char *sp;
-  DnOoxmlRels *sr;
-  with_story_rels (ctx, part, rels, &sp, &sr);
   reset_fields (ctx);
   if (count_node (ctx)) {
     DnNode *f = dn_node_new (DN_NODE_FURNITURE);
-    dn_docx_read_blocks (ctx, f, xmlDocGetRootElement (x));
+    dn_docx_read_blocks (ctx, f, xmlDocGetRootElement (st.xml));
     if (dn_node_first_child (f) == NULL) {
       dn_node_free (f);
     } else {
@@ -94,23 +103,16 @@ dn_docx_read_furniture (Ctx *ctx, DnNode *root, const char *part, const char *ro
       dn_node_append_child (root, f);
     }
   }
-  ctx->cur_part = sp;
-  ctx->cur_rels = sr;
-  dn_ooxml_rels_free (rels);
-  xmlFreeDoc (x);
+  story_close (ctx, &st);
 }
 
 void
 dn_docx_read_notes (Ctx *ctx, DnNode *root, const char *part, gboolean endnotes)
 {
-  DnOoxmlRels *rels = NULL;
-  xmlDocPtr x = open_story (ctx, part, endnotes ? "endnotes part" : "footnotes part", &rels);
-  if (x == NULL)
+  Story st;
+  if (!story_open (ctx, &st, part, endnotes ? "endnotes part" : "footnotes part"))
     return;
-  const char *sp;
-  DnOoxmlRels *sr;
-  with_story_rels (ctx, part, rels, &sp, &sr);
-  xmlNode *r = xmlDocGetRootElement (x);
+  xmlNode *r = xmlDocGetRootElement (st.xml);
   for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL && !ctx_failed (ctx); n = n->next) {
     if (!IS_W (n, endnotes ? "endnote" : "footnote"))
       continue;
@@ -132,23 +134,16 @@ dn_docx_read_notes (Ctx *ctx, DnNode *root, const char *part, gboolean endnotes)
     g_free (key);
     g_free (id);
   }
-  ctx->cur_part = sp;
-  ctx->cur_rels = sr;
-  dn_ooxml_rels_free (rels);
-  xmlFreeDoc (x);
+  story_close (ctx, &st);
 }
 
 void
 dn_docx_read_comments (Ctx *ctx, DnNode *root, const char *part)
 {
-  DnOoxmlRels *rels = NULL;
-  xmlDocPtr x = open_story (ctx, part, "comments part", &rels);
-  if (x == NULL)
+  Story st;
+  if (!story_open (ctx, &st, part, "comments part"))
     return;
-  const char *sp;
-  DnOoxmlRels *sr;
-  with_story_rels (ctx, part, rels, &sp, &sr);
-  xmlNode *r = xmlDocGetRootElement (x);
+  xmlNode *r = xmlDocGetRootElement (st.xml);
   for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL && !ctx_failed (ctx); n = n->next) {
     if (!IS_W (n, "comment") || !count_node (ctx))
       continue;
@@ -165,12 +160,8 @@ dn_docx_read_comments (Ctx *ctx, DnNode *root, const char *part)
     reset_fields (ctx);
     dn_docx_read_blocks (ctx, cm, n);
   }
-  ctx->cur_part = sp;
-  ctx->cur_rels = sr;
-  dn_ooxml_rels_free (rels);
-  xmlFreeDoc (x);
+  story_close (ctx, &st);
 }
-
 
 /* Adds the header and footer references in @block, a child of the body: a
  * paragraph whose properties end a section, or the body's own sectPr. */
