@@ -112,6 +112,43 @@ set_date (DnDocument *doc, const char *key, const char *value)
   g_date_time_unref (dt);
 }
 
+/* One element of docProps/core.xml (Dublin Core and OPC properties). */
+static void
+core_property (Ctx *ctx, xmlNode *n)
+{
+  static const char *const keys[][2] = {
+    { "title", "title" }, { "subject", "subject" }, { "creator", "author" }, { "keywords", "keywords" },
+    { "description", "description" }, { "lastModifiedBy", "last_modified_by" },
+  };
+  if (n->type != XML_ELEMENT_NODE)
+    return;
+  char *v = g_strstrip (dn_xml_get_content (n));
+  const char *name = (const char *) n->name;
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    if (strcmp (name, keys[i][0]) == 0)
+      dn_document_set_meta_string (ctx->doc, keys[i][1], v);
+  if ((strcmp (name, "created") == 0 || strcmp (name, "modified") == 0) && *v != '\0')
+    set_date (ctx->doc, name, v);
+  g_free (v);
+}
+
+/* One element of docProps/app.xml (the application's statistics). */
+static void
+app_property (Ctx *ctx, xmlNode *n)
+{
+  if (n->type != XML_ELEMENT_NODE)
+    return;
+  char *v = g_strstrip (dn_xml_get_content (n));
+  if (strcmp ((const char *) n->name, "Pages") == 0) {
+    gint64 pages = g_ascii_strtoll (v, NULL, 10);
+    if (pages > 0)
+      dn_document_set_meta_int (ctx->doc, "pages", pages);
+  } else if (strcmp ((const char *) n->name, "Company") == 0) {
+    dn_document_set_meta_string (ctx->doc, "company", v);
+  }
+  g_free (v);
+}
+
 static void
 read_properties (Ctx *ctx, DnOoxmlRels *pkg_rels)
 {
@@ -119,49 +156,10 @@ read_properties (Ctx *ctx, DnOoxmlRels *pkg_rels)
   const DnOoxmlRel *app = dn_ooxml_rels_by_type (pkg_rels, "extended-properties");
   const char *core_part = core != NULL && !core->external ? core->target : "docProps/core.xml";
   const char *app_part = app != NULL && !app->external ? app->target : "docProps/app.xml";
-  static const char *const core_keys[][2] = {
-    { "title", "title" }, { "subject", "subject" }, { "creator", "author" }, { "keywords", "keywords" },
-    { "description", "description" }, { "lastModifiedBy", "last_modified_by" },
-  };
-  if (dn_ooxml_zip_has (ctx->zip, core_part)) {
-    xmlDocPtr x = dn_docx_read_part (ctx, core_part, "core properties");
-    if (x != NULL) {
-      xmlNode *r = xmlDocGetRootElement (x);
-      for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-          continue;
-        char *v = g_strstrip (dn_xml_get_content (n));
-        const char *name = (const char *) n->name;
-        for (guint i = 0; i < G_N_ELEMENTS (core_keys); i++)
-          if (strcmp (name, core_keys[i][0]) == 0)
-            dn_document_set_meta_string (ctx->doc, core_keys[i][1], v);
-        if ((strcmp (name, "created") == 0 || strcmp (name, "modified") == 0) && *v != '\0')
-          set_date (ctx->doc, name, v);
-        g_free (v);
-      }
-      xmlFreeDoc (x);
-    }
-  }
-  if (dn_ooxml_zip_has (ctx->zip, app_part)) {
-    xmlDocPtr x = dn_docx_read_part (ctx, app_part, "application properties");
-    if (x != NULL) {
-      xmlNode *r = xmlDocGetRootElement (x);
-      for (xmlNode *n = r != NULL ? r->children : NULL; n != NULL; n = n->next) {
-        if (n->type != XML_ELEMENT_NODE)
-          continue;
-        char *v = g_strstrip (dn_xml_get_content (n));
-        if (strcmp ((const char *) n->name, "Pages") == 0) {
-          gint64 pages = g_ascii_strtoll (v, NULL, 10);
-          if (pages > 0)
-            dn_document_set_meta_int (ctx->doc, "pages", pages);
-        } else if (strcmp ((const char *) n->name, "Company") == 0) {
-          dn_document_set_meta_string (ctx->doc, "company", v);
-        }
-        g_free (v);
-      }
-      xmlFreeDoc (x);
-    }
-  }
+  if (dn_ooxml_zip_has (ctx->zip, core_part))
+    dn_docx_part_each_child (ctx, core_part, "core properties", core_property);
+  if (dn_ooxml_zip_has (ctx->zip, app_part))
+    dn_docx_part_each_child (ctx, app_part, "application properties", app_property);
 }
 
 /* ---------- the main part, streamed ---------- */
