@@ -96,6 +96,16 @@ dn_batch_manifest_open (const char *path, gboolean append, GError **error)
   return fd;
 }
 
+int
+dn_batch_manifest_start (DnBatchSettings *settings, gboolean resume, char **path_out, GError **error)
+{
+  *path_out = g_build_filename (settings->outdir, DN_BATCH_MANIFEST_NAME, NULL);
+  dn_batch_remove_all_temporaries (settings->outdir, settings->extension);
+  if (resume)
+    settings->previous = dn_batch_manifest_load (*path_out, NULL);
+  return dn_batch_manifest_open (*path_out, resume, error);
+}
+
 /* One line, one write(), then fsync: a kill at any moment leaves whole lines
  * (and at worst a torn last one, which resume drops). */
 void

@@ -204,6 +204,13 @@ dn_batch_settings_init (DnBatchSettings *s, const char *command, const char *to,
   return TRUE;
 }
 
+void
+dn_batch_settings_clear (DnBatchSettings *s)
+{
+  g_clear_pointer (&s->previous, g_hash_table_unref);
+  g_clear_pointer (&s->reg, dn_registry_free);
+}
+
 /* In the child: keeps only @msg_fd and @err_fd of the inherited
  * descriptors, as 3 and 4 (fork() copies every descriptor, CLOEXEC or not:
  * a server's sockets would otherwise stay open as long as the child runs). */

@@ -54,11 +54,15 @@ const char *dn_batch_writer_extension (const DnPluginDesc *writer);
  * every module loaded (once, before any fork), the writer @to (NULL = json)
  * and its extension, the conversion options, --max-input-mb (-1 = default),
  * --limit and --max-memory (MiB), and the parent's pid. On a bad value prints
- * the one-line error for @command and returns FALSE; settings->reg is the
- * caller's to free either way. */
+ * the one-line error for @command and returns FALSE; dn_batch_settings_clear()
+ * it either way. */
 gboolean dn_batch_settings_init (DnBatchSettings *settings, const char *command, const char *to,
                                  gboolean raw, gboolean pretty, gboolean hints, gint64 max_input_mb,
                                  char **limits, gint64 max_memory_mib);
+
+/* Frees what @settings holds (the registry, the earlier run's lines); a
+ * zeroed or half-initialised @settings is fine. */
+void dn_batch_settings_clear (DnBatchSettings *settings);
 
 /* Adds @arg: a file, a folder (walked recursively, hidden entries skipped,
  * globs applied) or a .zip archive (expanded into its members). A missing
@@ -199,6 +203,13 @@ GHashTable *dn_batch_manifest_load (const char *path, GHashTable *lines);
 /* Opens the manifest for appending: truncated unless @append; when appending, a
  * torn last line is cut off. Returns the descriptor, or -1 with @error set. */
 int dn_batch_manifest_open (const char *path, gboolean append, GError **error);
+
+/* Starts the manifest of a run into settings->outdir: removes the partial
+ * records an earlier run left when it was killed, loads the earlier run's
+ * lines into settings->previous when @resume (NULL when there are none) and
+ * opens the manifest, appending when @resume. Returns the descriptor, or -1
+ * with @error set; *path_out is the manifest's path (g_free()) either way. */
+int dn_batch_manifest_start (DnBatchSettings *settings, gboolean resume, char **path_out, GError **error);
 
 /* Writes @line with "seconds" as @seconds in one write(), then fdatasync. */
 void dn_batch_manifest_append (int fd, const char *path, JsonObject *line, double seconds);

@@ -181,6 +181,8 @@ dn_cli_parse_command (const char *command, const char *parameter, const char *su
   dn_cli_add_page_options (ctx);
   gboolean parsed = dn_cli_parse (ctx, entries, command, argc, argv);
   g_option_context_free (ctx);
+  if (!parsed)
+    dn_cli_reset_options (entries);
   return parsed;
 }
 

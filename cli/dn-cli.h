@@ -20,7 +20,8 @@ gboolean dn_cli_parse (GOptionContext *context, const GOptionEntry *entries, con
 /* The parsing of a command with options of its own (@entries) and the page
  * options: makes the option context with @parameter, @summary and
  * @description (as --help shows them), parses @argv with dn_cli_parse() and
- * frees the context. Returns what dn_cli_parse() does. */
+ * frees the context. Returns what dn_cli_parse() does; on FALSE the options
+ * parsed before the error are already reset (dn_cli_reset_options()). */
 gboolean dn_cli_parse_command (const char *command, const char *parameter, const char *summary,
                                const char *description, const GOptionEntry *entries, int *argc, char ***argv);
 

@@ -387,10 +387,8 @@ dn_cmd_batch (int argc, char **argv)
     "2 usage, 3 OUTDIR, the manifest or the --from list unusable, 6 none failed\n"
     "but some need review (--fail-on), 130/143 interrupted.",
     batch_entries, &argc, &argv);
-  if (!parsed) {
-    dn_cli_reset_options (batch_entries);
+  if (!parsed)
     return DN_EXIT_USAGE;
-  }
   int status = DN_EXIT_USAGE;
   if (opt_output == NULL) {
     dn_cli_error ("batch", "no output folder given: use -o OUTDIR (see docnorm batch --help)");
@@ -422,10 +420,8 @@ dn_cmd_batch (int argc, char **argv)
   memset (&b, 0, sizeof b);
   b.manifest_fd = -1;
   if (!dn_batch_settings_init (&b.settings, "batch", opt_to, opt_raw, opt_pretty, opt_hints, opt_max_input_mb,
-                               opt_limits, opt_max_memory)) {
-    dn_registry_free (b.settings.reg);
-    goto out;
-  }
+                               opt_limits, opt_max_memory))
+    goto free_batch;
   b.settings.outdir = opt_output;
   b.settings.resume = opt_resume;
   b.timeout = opt_timeout;
@@ -464,27 +460,21 @@ dn_cmd_batch (int argc, char **argv)
   }
   dn_batch_inputs_dedupe (&b.inputs);
 
-  b.manifest_path = g_build_filename (opt_output, DN_BATCH_MANIFEST_NAME, NULL);
-  /* Partial records an earlier run left when it was killed. */
-  dn_batch_remove_all_temporaries (opt_output, b.settings.extension);
-  if (opt_resume) {
-    b.settings.previous = dn_batch_manifest_load (b.manifest_path, NULL);
-    if (b.settings.previous != NULL && opt_retry_failed) {
-      /* Forget earlier failures so they are converted again. */
-      GHashTableIter it;
-      gpointer value;
-      g_hash_table_iter_init (&it, b.settings.previous);
-      while (g_hash_table_iter_next (&it, NULL, &value))
-        if (g_strcmp0 (json_object_get_string_member_with_default (value, "status", ""), "failed") == 0)
-          g_hash_table_iter_remove (&it);
-    }
-  }
   GError *error = NULL;
-  b.manifest_fd = dn_batch_manifest_open (b.manifest_path, opt_resume, &error);
+  b.manifest_fd = dn_batch_manifest_start (&b.settings, opt_resume, &b.manifest_path, &error);
   if (b.manifest_fd < 0) {
     dn_cli_error (opt_output, "%s", error->message);
     g_error_free (error);
     goto free_batch;
+  }
+  if (b.settings.previous != NULL && opt_retry_failed) {
+    /* Forget earlier failures so they are converted again. */
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init (&it, b.settings.previous);
+    while (g_hash_table_iter_next (&it, NULL, &value))
+      if (g_strcmp0 (json_object_get_string_member_with_default (value, "status", ""), "failed") == 0)
+        g_hash_table_iter_remove (&it);
   }
 
   struct sigaction sa;
@@ -512,11 +502,9 @@ free_batch:
   if (b.manifest_fd >= 0)
     close (b.manifest_fd);
   g_free (b.manifest_path);
-  if (b.settings.previous != NULL)
-    g_hash_table_unref (b.settings.previous);
   if (b.inputs.items != NULL)
     g_ptr_array_unref (b.inputs.items);
-  dn_registry_free (b.settings.reg);
+  dn_batch_settings_clear (&b.settings);
 out:
   dn_cli_reset_options (batch_entries);
   return status;

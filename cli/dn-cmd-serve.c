@@ -134,10 +134,8 @@ dn_cmd_serve (int argc, char **argv)
     "2 usage (or a non-loopback address without a token), 3 cannot listen or no\n"
     "spool folder. docs/SERVING.md has curl examples and a systemd unit.",
     serve_entries, &argc, &argv);
-  if (!parsed) {
-    dn_cli_reset_options (serve_entries);
+  if (!parsed)
     return DN_EXIT_USAGE;
-  }
   int status = DN_EXIT_USAGE;
   DnServe sv;
   memset (&sv, 0, sizeof sv);

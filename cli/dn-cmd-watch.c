@@ -363,10 +363,8 @@ dn_cmd_watch (int argc, char **argv)
     "Exit status: 0 after SIGTERM or SIGINT once the running conversions are\n"
     "recorded, 2 usage, 3 INBOX, OUTDIR or the manifest unusable.",
     watch_entries, &argc, &argv);
-  if (!parsed) {
-    dn_cli_reset_options (watch_entries);
+  if (!parsed)
     return DN_EXIT_USAGE;
-  }
   int status = DN_EXIT_USAGE;
   DnWatch w;
   memset (&w, 0, sizeof w);
@@ -407,20 +405,16 @@ dn_cmd_watch (int argc, char **argv)
   if (!make_folder (opt_output) || !make_folder (w.done_dir) || !make_folder (w.failed_dir))
     goto out;
 
-  w.manifest_path = g_build_filename (opt_output, DN_BATCH_MANIFEST_NAME, NULL);
-  /* Partial records a kill left behind. */
-  dn_batch_remove_all_temporaries (opt_output, w.settings.extension);
-  w.settings.previous = dn_batch_manifest_load (w.manifest_path, NULL);
-  if (w.settings.previous == NULL)
-    w.settings.previous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                                 (GDestroyNotify) json_object_unref);
   GError *error = NULL;
-  w.manifest_fd = dn_batch_manifest_open (w.manifest_path, TRUE, &error);
+  w.manifest_fd = dn_batch_manifest_start (&w.settings, TRUE, &w.manifest_path, &error);
   if (w.manifest_fd < 0) {
     dn_cli_error (opt_output, "%s", error->message);
     g_error_free (error);
     goto out;
   }
+  if (w.settings.previous == NULL)  /* each conversion's line goes in */
+    w.settings.previous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                 (GDestroyNotify) json_object_unref);
   GFile *dir = g_file_new_for_path (w.inbox);
   w.monitor = g_file_monitor_directory (dir, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
   g_object_unref (dir);
@@ -464,10 +458,7 @@ out:
   if (w.manifest_fd >= 0)
     close (w.manifest_fd);
   g_free (w.manifest_path);
-  if (w.settings.previous != NULL)
-    g_hash_table_unref (w.settings.previous);
-  if (w.settings.reg != NULL)
-    dn_registry_free (w.settings.reg);
+  dn_batch_settings_clear (&w.settings);
   g_free (w.inbox);
   g_free (w.done_dir);
   g_free (w.failed_dir);
