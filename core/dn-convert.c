@@ -191,6 +191,29 @@ write_to_stream (const DnPluginDesc *writer, const DnDocument *doc, const DnWrit
   return ok;
 }
 
+/* Writes into @fd and closes it; FALSE when writing or closing fails. */
+static gboolean
+write_to_fd (const DnPluginDesc *writer, const DnDocument *doc, const DnWriteOptions *options, int fd,
+             GError **error)
+{
+  GOutputStream *out = g_unix_output_stream_new (fd, TRUE);
+  gboolean ok = write_to_stream (writer, doc, options, out, error);
+  if (!g_output_stream_close (out, NULL, ok ? error : NULL))
+    ok = FALSE;
+  g_object_unref (out);
+  return ok;
+}
+
+/* Sets @error from the writer's or the stream's @local (taken): the
+ * writer's own code, else DN_ERROR_IO, with @what written. */
+static void
+set_write_error (GError **error, GError *local, const char *what)
+{
+  g_set_error (error, DN_ERROR, local->domain == DN_ERROR ? local->code : DN_ERROR_IO, "cannot write %s: %s",
+               what, local->message);
+  g_error_free (local);
+}
+
 gboolean
 dn_output_write (const DnPluginDesc *writer, const DnDocument *doc, const DnWriteOptions *options,
                  const char *path, GError **error)
@@ -200,11 +223,8 @@ dn_output_write (const DnPluginDesc *writer, const DnDocument *doc, const DnWrit
     GOutputStream *out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
     gboolean ok = write_to_stream (writer, doc, options, out, &local);
     g_object_unref (out);
-    if (!ok) {
-      g_set_error (error, DN_ERROR, local->domain == DN_ERROR ? local->code : DN_ERROR_IO,
-                   "cannot write standard output: %s", local->message);
-      g_error_free (local);
-    }
+    if (!ok)
+      set_write_error (error, local, "standard output");
     return ok;
   }
 
@@ -218,16 +238,9 @@ dn_output_write (const DnPluginDesc *writer, const DnDocument *doc, const DnWrit
       g_set_error (error, DN_ERROR, DN_ERROR_IO, "cannot open output %s: %s", path, g_strerror (e));
       return FALSE;
     }
-    GOutputStream *dout = g_unix_output_stream_new (dfd, TRUE);
-    gboolean dok = write_to_stream (writer, doc, options, dout, &local);
-    if (!g_output_stream_close (dout, NULL, dok ? &local : NULL))
-      dok = FALSE;
-    g_object_unref (dout);
-    if (!dok) {
-      g_set_error (error, DN_ERROR, local->domain == DN_ERROR ? local->code : DN_ERROR_IO,
-                   "cannot write %s: %s", path, local->message);
-      g_error_free (local);
-    }
+    gboolean dok = write_to_fd (writer, doc, options, dfd, &local);
+    if (!dok)
+      set_write_error (error, local, path);
     return dok;
   }
 
@@ -243,11 +256,7 @@ dn_output_write (const DnPluginDesc *writer, const DnDocument *doc, const DnWrit
     g_free (tmp);
     return FALSE;
   }
-  GOutputStream *out = g_unix_output_stream_new (fd, TRUE);
-  gboolean ok = write_to_stream (writer, doc, options, out, &local);
-  if (!g_output_stream_close (out, NULL, ok ? &local : NULL))
-    ok = FALSE;
-  g_object_unref (out);
+  gboolean ok = write_to_fd (writer, doc, options, fd, &local);
   if (ok && rename (tmp, path) != 0) {
     int e = errno;
     g_set_error (&local, DN_ERROR, DN_ERROR_IO, "%s", g_strerror (e));
@@ -255,9 +264,7 @@ dn_output_write (const DnPluginDesc *writer, const DnDocument *doc, const DnWrit
   }
   if (!ok) {
     unlink (tmp);
-    g_set_error (error, DN_ERROR, local->domain == DN_ERROR ? local->code : DN_ERROR_IO,
-                 "cannot write %s: %s", path, local->message);
-    g_error_free (local);
+    set_write_error (error, local, path);
   }
   g_free (tmp);
   return ok;
