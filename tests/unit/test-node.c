@@ -168,6 +168,32 @@ test_wide_tree_and_record_depth (void **state)
   dn_document_free (doc);
 }
 
+/* The readers of a built record's members: the value when it has the type
+ * asked for, else NULL or the fallback (null, absent, another type). */
+static void
+test_record_getters (void **state)
+{
+  JsonNode *n = json_from_string ("{\"s\": \"報告\", \"i\": 42, \"a\": [1, 2], \"z\": null, \"f\": 1.5}", NULL);
+  assert_non_null (n);
+  JsonObject *o = json_node_get_object (n);
+  assert_string_equal (dn_record_get_string (o, "s"), "報告");
+  assert_int_equal (dn_record_get_int (o, "i", -1), 42);
+  assert_int_equal (json_array_get_length (dn_record_get_array (o, "a")), 2);
+  /* another type, null, absent, no object */
+  assert_null (dn_record_get_string (o, "i"));
+  assert_null (dn_record_get_string (o, "z"));
+  assert_null (dn_record_get_string (o, "missing"));
+  assert_null (dn_record_get_string (NULL, "s"));
+  assert_int_equal (dn_record_get_int (o, "s", -1), -1);
+  assert_int_equal (dn_record_get_int (o, "f", -1), -1);
+  assert_int_equal (dn_record_get_int (o, "z", -1), -1);
+  assert_int_equal (dn_record_get_int (NULL, "i", 7), 7);
+  assert_null (dn_record_get_array (o, "s"));
+  assert_null (dn_record_get_array (o, "z"));
+  assert_null (dn_record_get_array (NULL, "a"));
+  json_node_unref (n);
+}
+
 static void
 test_document_warnings (void **state)
 {
@@ -208,6 +234,7 @@ main (void)
     cmocka_unit_test (test_iterator_order),
     cmocka_unit_test (test_deep_tree_free),
     cmocka_unit_test (test_wide_tree_and_record_depth),
+    cmocka_unit_test (test_record_getters),
     cmocka_unit_test (test_document_warnings),
   };
   return cmocka_run_group_tests_name ("model", tests, NULL, NULL);
