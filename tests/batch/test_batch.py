@@ -245,12 +245,6 @@ with tempfile.TemporaryDirectory() as tmp:
 
     # On a terminal: a progress line; none with --quiet; colour unless NO_COLOR.
     def on_terminal(args, **extra):
-        # Under the sanitizers LeakSanitizer's tracer thread dies of SIGSEGV
-        # stopping a batch whose stderr is a pty (seen on Debian 12's gcc 12
-        # runtime, not with pipes): these runs check the terminal output, the
-        # other batch runs here check for leaks in the same code.
-        if os.environ.get("DN_TEST_SANITIZED"):
-            extra["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":detect_leaks=0"
         master, slave = pty.openpty()
         proc = subprocess.Popen([DOCNORM] + args, stdout=subprocess.DEVNULL, stderr=slave,
                                 env=env_with(PLUGINS, **extra))
