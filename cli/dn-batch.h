@@ -54,8 +54,8 @@ const char *dn_batch_writer_extension (const DnPluginDesc *writer);
  * every module loaded (once, before any fork), the writer @to (NULL = json)
  * and its extension, the conversion options, --max-input-mb (-1 = default),
  * --limit and --max-memory (MiB), and the parent's pid. On a bad value prints
- * the one-line error for @command and returns FALSE; dn_batch_settings_clear()
- * it either way. */
+ * the one-line error for @command and returns FALSE. Clear @settings with
+ * dn_batch_settings_clear() either way. */
 gboolean dn_batch_settings_init (DnBatchSettings *settings, const char *command, const char *to,
                                  gboolean raw, gboolean pretty, gboolean hints, gint64 max_input_mb,
                                  char **limits, gint64 max_memory_mib);
