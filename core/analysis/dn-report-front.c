@@ -87,6 +87,18 @@ wrap_front (DnNode *first, DnNode *last, const char *part, const char *title)
 
 /* ------------------------------------------------------------ front matter */
 
+/* The report member of a front-matter part that starts at the label
+ * paragraph @heading: "heading_raw" is the label as printed. */
+static JsonObject *
+front_part_new (DnNode *heading)
+{
+  JsonObject *o = json_object_new ();
+  char *h = dn_report_node_trimmed (heading);
+  json_object_set_string_member (o, "heading_raw", h);
+  g_free (h);
+  return o;
+}
+
 static void
 set_or_null_string (JsonObject *o, const char *key, const char *v)
 {
@@ -169,10 +181,7 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
       wrap_front (n, last, "summary_sheet", json_object_get_string_member (sheet, "title"));
       n = after;
     } else if (key_is (n, abstract_labels) && abstract == NULL) {
-      abstract = json_object_new ();
-      char *h = dn_report_node_trimmed (n);
-      json_object_set_string_member (abstract, "heading_raw", h);
-      g_free (h);
+      abstract = front_part_new (n);
       JsonArray *paras = json_array_new ();
       DnNode *last = n;
       guint han = 0;
@@ -205,10 +214,7 @@ dn_profile_front_matter (DnDocument *doc, DnNode **body_start, GPtrArray *toc_ke
       dn_node_set_node_type (dn_node_first_child (sec), DN_NODE_HEADING);
       n = after;
     } else if (key_is (n, toc_labels) && toc == NULL) {
-      toc = json_object_new ();
-      char *h = dn_report_node_trimmed (n);
-      json_object_set_string_member (toc, "heading_raw", h);
-      g_free (h);
+      toc = front_part_new (n);
       JsonArray *entries = json_array_new ();
       DnNode *last = dn_report_toc_read (doc, n, entries, FALSE);
       dn_report_toc_levels (doc, entries);
